@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
-import AjvDraft04 from 'ajv-draft-04';
+import AjvDraft04Module from 'ajv-draft-04';
 import { sharedDir, SPEC_FILES } from '../../tools/shared-path.js';
 
 type SpecName = keyof typeof SPEC_FILES;
@@ -118,6 +118,9 @@ function validatorFor(method: string, route: string, status: number): ValidateFu
   return fn;
 }
 
+// ajv-draft-04 is CommonJS; under NodeNext its default import is the module object.
+const AjvDraft04 = (AjvDraft04Module as unknown as { default: typeof AjvDraft04Module }).default;
+
 let adfValidator: ValidateFunction | undefined;
 export function validateAdf(doc: unknown): string[] {
   if (!adfValidator) {
@@ -125,7 +128,8 @@ export function validateAdf(doc: unknown): string[] {
     const schema = JSON.parse(readFileSync(path.join(sharedDir(), 'jira-openapi/adf-schema-v1-full.json'), 'utf8'));
     adfValidator = ajv04.compile(schema);
   }
-  return adfValidator(doc) ? [] : (adfValidator.errors ?? []).slice(0, 10).map((e) => `${e.instancePath} ${e.message}`);
+  const validate = adfValidator;
+  return validate(doc) ? [] : (validate.errors ?? []).slice(0, 10).map((e) => `${e.instancePath} ${e.message}`);
 }
 
 /** Every ADF document (object with type 'doc' and version 1) found anywhere inside a value. */
