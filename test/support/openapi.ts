@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
-import AjvDraft04Module from 'ajv-draft-04';
+import { createRequire } from 'node:module';
 import { sharedDir, SPEC_FILES } from '../../tools/shared-path.js';
 
 type SpecName = keyof typeof SPEC_FILES;
@@ -118,8 +118,8 @@ function validatorFor(method: string, route: string, status: number): ValidateFu
   return fn;
 }
 
-// ajv-draft-04 is CommonJS; under NodeNext its default import is the module object.
-const AjvDraft04 = (AjvDraft04Module as unknown as { default: typeof AjvDraft04Module }).default;
+// ajv-draft-04 is CommonJS and its typings do not survive NodeNext's default-import rules.
+const AjvDraft04 = createRequire(import.meta.url)('ajv-draft-04') as new (options: { strict: boolean; allErrors: boolean }) => Ajv;
 
 let adfValidator: ValidateFunction | undefined;
 export function validateAdf(doc: unknown): string[] {
