@@ -119,7 +119,10 @@ function validatorFor(method: string, route: string, status: number): ValidateFu
 }
 
 // ajv-draft-04 is CommonJS and its typings do not survive NodeNext's default-import rules.
-const AjvDraft04 = createRequire(import.meta.url)('ajv-draft-04') as new (options: { strict: boolean; allErrors: boolean }) => Ajv;
+const AjvDraft04 = createRequire(import.meta.url)('ajv-draft-04') as new (options: {
+  strict: boolean;
+  allErrors: boolean;
+}) => Ajv;
 
 let adfValidator: ValidateFunction | undefined;
 export function validateAdf(doc: unknown): string[] {
