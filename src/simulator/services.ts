@@ -84,11 +84,21 @@ export interface MeterService {
   record(entry: MeterRecord): void;
 }
 
+/** Runtime knobs of the simulator, changeable through the control API. */
+export interface SimSettings {
+  /**
+   * Search-index lag: writes become visible to /search/jql this many ms after they happen
+   * (except for issues named in reconcileIssues). 0 = read-after-write.
+   */
+  indexLagMs: number;
+}
+
 /** What every route handler can reach. */
 export interface SimServices {
   readonly world: World;
   readonly clock: Clock;
   readonly urls: SimUrls;
+  readonly settings: SimSettings;
 }
 
 export interface SimUrls {

@@ -23,6 +23,7 @@ import type {
   RouteContext,
   RouteResult,
   SimServices,
+  SimSettings,
   SimUrls,
 } from './services.js';
 import type { World } from './world/types.js';
@@ -36,6 +37,8 @@ export interface SimulatorParts {
   routes?: Array<(table: RouteTable) => void>;
   /** Extra /__sim control routes: (method, path, body) → JSON or undefined when not handled. */
   control?: Array<(sim: JiraSimulator) => ControlHandler>;
+  /** The media host ({base}/media/...) that attachment downloads redirect to. */
+  media?: (sim: JiraSimulator) => (req: Request, path: string) => Promise<Response>;
 }
 
 export type ControlHandler = (method: string, path: string, req: Request) => Promise<Response | undefined>;
@@ -76,6 +79,8 @@ export class JiraSimulator implements SimServices {
   readonly faults: FaultsService;
   readonly meter: MeterService;
   private readonly controlHandlers: ControlHandler[];
+  private readonly mediaHandler: ((req: Request, path: string) => Promise<Response>) | undefined;
+  readonly settings: SimSettings = { indexLagMs: 0 };
   controlEnabled: boolean;
 
   constructor(options: JiraSimulatorOptions = {}) {
@@ -90,6 +95,7 @@ export class JiraSimulator implements SimServices {
     this.meter = parts.meter?.(this) ?? new MemoryMeter();
     for (const register of parts.routes ?? []) register(this.routes);
     this.controlHandlers = (parts.control ?? []).map((make) => make(this));
+    this.mediaHandler = parts.media?.(this);
   }
 
   /** Re-points every generated URL at a new base (after the listener picked its port). */
@@ -106,6 +112,7 @@ export class JiraSimulator implements SimServices {
         return await this.auth.handleAuthHost(req, path.slice(5) || '/');
       if (path.startsWith('/api/ex/jira/')) return await this.handleJira(req, url, path.slice('/api/ex/jira/'.length));
       if (path === '/api' || path.startsWith('/api/')) return await this.auth.handleApiHost(req, path.slice(4) || '/');
+      if (path.startsWith('/media/') && this.mediaHandler) return await this.mediaHandler(req, path.slice(6));
       if (path.startsWith('/__sim/') && this.controlEnabled) return await this.handleControl(req, path.slice(6));
       return jsonResponse(404, { code: 404, message: 'Not Found' });
     } catch (e) {
