@@ -137,7 +137,9 @@ export type FieldSchemaType =
   | 'any'
   | 'issuerestriction'
   | 'sd-customerrequesttype'
-  | 'team';
+  | 'team'
+  | 'statusCategory'
+  | 'issuelink';
 
 export interface FieldSchema {
   type: FieldSchemaType;
