@@ -1,0 +1,128 @@
+/**
+ * Runs a JQL search over a site's search index for a viewer: parse → compile → filter (index
+ * state, plus the live state of reconciled issues) → permission filter → sort. Pagination is by
+ * keyset: a page token carries the sort key of the last issue returned, so pages stay consistent
+ * while issues come and go.
+ */
+import type { SimServices } from '../services.js';
+import type { Issue, Project } from '../world/site.js';
+import type { Site } from '../world/types.js';
+import { canBrowseIssue, findIssue, hasProjectPermission } from '../world/queries.js';
+import { compileJql, searchDocOf, type CompiledQuery, type SearchDoc, type SortValue } from './compile.js';
+import { parseJql } from './jql.js';
+import { searchIndexOf } from './search-index.js';
+
+/**
+ * Decides Browse permission for many issues quickly: project-wide grants are evaluated once per
+ * project; reporter/assignee grants and security levels per issue.
+ */
+export class BrowseChecker {
+  private readonly projects = new Map<string, 'yes' | 'no' | 'per-issue'>();
+
+  constructor(
+    private readonly site: Site,
+    private readonly viewerId: string,
+  ) {}
+
+  private projectMode(project: Project): 'yes' | 'no' | 'per-issue' {
+    let mode = this.projects.get(project.id);
+    if (!mode) {
+      if (hasProjectPermission(this.site, this.viewerId, project, 'BROWSE_PROJECTS')) mode = 'yes';
+      else {
+        const scheme = this.site.data.permissionSchemes.get(project.permissionSchemeId);
+        const issueGrants = scheme?.permissions.some(
+          (g) => g.permission === 'BROWSE_PROJECTS' && (g.holder.type === 'reporter' || g.holder.type === 'assignee'),
+        );
+        mode = issueGrants && this.site.members.has(this.viewerId) ? 'per-issue' : 'no';
+      }
+      this.projects.set(project.id, mode);
+    }
+    return mode;
+  }
+
+  canBrowse(issue: Issue): boolean {
+    if (issue.archived) return false;
+    const project = this.site.data.projects.get(issue.projectId);
+    if (!project) return false;
+    const mode = this.projectMode(project);
+    if (mode === 'no') return false;
+    if (mode === 'yes' && (issue.fields.security === undefined || issue.fields.security === null)) return true;
+    return canBrowseIssue(this.site, this.viewerId, issue);
+  }
+}
+
+export interface SearchContext {
+  sim: SimServices;
+  site: Site;
+  viewerId: string;
+  now: number;
+}
+
+function timeZoneOf(ctx: SearchContext): string {
+  return ctx.sim.world.accounts.get(ctx.viewerId)?.timeZone ?? ctx.site.data.settings.timeZone;
+}
+
+/** Parses and compiles JQL for a viewer (throws JqlError). */
+export function compileFor(ctx: SearchContext, jql: string, browse: BrowseChecker): CompiledQuery {
+  const index = searchIndexOf(ctx.sim, ctx.site);
+  const query = parseJql(jql);
+  return compileJql(query, {
+    site: ctx.site,
+    viewerId: ctx.viewerId,
+    now: ctx.now,
+    timeZone: timeZoneOf(ctx),
+    accounts: ctx.sim.world.accounts,
+    resolveIssue: (keyOrId) => {
+      const live = findIssue(ctx.site, keyOrId);
+      if (live && browse.canBrowse(live)) return live.id;
+      const doc = /^\d+$/.test(keyOrId) ? index.get(keyOrId, ctx.now) : index.findKey(keyOrId, ctx.now);
+      return doc && browse.canBrowse(doc.issue) ? doc.id : undefined;
+    },
+  });
+}
+
+export interface SearchHit {
+  doc: SearchDoc;
+  key: SortValue[];
+  /** True when the hit comes from the live state (reconcileIssues). */
+  reconciled: boolean;
+}
+
+/**
+ * Every hit of a compiled query in result order. `reconcileIds` are read from the live state:
+ * included when the live issue matches, excluded otherwise, whatever the index says.
+ */
+export function searchHits(
+  ctx: SearchContext,
+  compiled: CompiledQuery,
+  browse: BrowseChecker,
+  reconcileIds: ReadonlySet<string> = new Set(),
+): SearchHit[] {
+  const index = searchIndexOf(ctx.sim, ctx.site);
+  const hits: SearchHit[] = [];
+  for (const doc of index.docs(ctx.now)) {
+    if (reconcileIds.has(doc.id)) continue;
+    if (doc.archived || !compiled.matches(doc) || !browse.canBrowse(doc.issue)) continue;
+    hits.push({ doc, key: compiled.sortKey(doc), reconciled: false });
+  }
+  for (const id of reconcileIds) {
+    const live = ctx.site.data.issues.get(id);
+    if (!live || !browse.canBrowse(live)) continue;
+    const doc = searchDocOf(ctx.site, live);
+    if (compiled.matches(doc)) hits.push({ doc, key: compiled.sortKey(doc), reconciled: true });
+  }
+  hits.sort((a, b) => compiled.compareKeys(a.key, b.key));
+  return hits;
+}
+
+/** Index of the first hit strictly after `after` in result order. */
+export function firstAfter(hits: SearchHit[], compiled: CompiledQuery, after: SortValue[]): number {
+  let lo = 0;
+  let hi = hits.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compiled.compareKeys(hits[mid]!.key, after) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
