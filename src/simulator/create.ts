@@ -4,6 +4,12 @@
  */
 import type { Clock } from '../core/index.js';
 import { JiraSimulator, type SimulatorParts } from './simulator.js';
+import { createMediaHost } from './media.js';
+import { registerAttachmentRoutes } from './rest/attachments.js';
+import { registerCommentRoutes } from './rest/comments.js';
+import { registerIssueReadRoutes } from './rest/issues-read.js';
+import { registerSearchRoutes } from './rest/search.js';
+import { registerWorklogRoutes } from './rest/worklogs.js';
 
 export type SiteSize = 'tiny' | 'small' | 'medium' | 'large';
 
@@ -19,7 +25,17 @@ export interface CreateSimulatorOptions {
 }
 
 export function simulatorParts(): SimulatorParts {
-  return { routes: [], control: [] };
+  return {
+    routes: [
+      registerSearchRoutes,
+      registerIssueReadRoutes,
+      registerCommentRoutes,
+      registerWorklogRoutes,
+      registerAttachmentRoutes,
+    ],
+    control: [],
+    media: createMediaHost,
+  };
 }
 
 export function createSimulator(options: CreateSimulatorOptions = {}): JiraSimulator {

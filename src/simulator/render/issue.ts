@@ -1020,7 +1020,7 @@ export class IssueRenderer {
       out.autoCompleteUrl = `${this.base}/issue/picker?currentProjectId=${project.id}${issue ? `&currentIssueKey=${issue.key}` : ''}&query=`;
     const defaults = this.defaultOptionIds(def.id, project.id, issueTypeId);
     out.hasDefaultValue = defaults.length > 0;
-    out.operations = operationsOf(def, context);
+    out.operations = operationsOf(def);
     if (allowed) out.allowedValues = allowed;
     if (defaults.length > 0) {
       const rendered = defaults.map((id) => this.option(def.id, id));
@@ -1100,7 +1100,7 @@ export class IssueRenderer {
   }
 }
 
-function operationsOf(def: FieldDef, context: 'create' | 'edit' | 'transition'): string[] {
+function operationsOf(def: FieldDef): string[] {
   switch (def.id) {
     case 'comment':
       return ['add', 'edit', 'remove'];
@@ -1111,7 +1111,8 @@ function operationsOf(def: FieldDef, context: 'create' | 'edit' | 'transition'):
     case 'worklog':
       return ['add'];
     case 'issuetype':
-      return context === 'edit' ? [] : ['set'];
+      // Recorded edit and create metadata both list no operations for the issue type.
+      return [];
     case 'labels':
     case 'components':
     case 'versions':
