@@ -25,7 +25,7 @@
  * ORDER BY: id, key/issuekey, created, updated, resolved/resolutiondate, due/duedate, project,
  * issuetype, status, priority, resolution, summary, assignee, reporter, rank — at most 7 fields.
  */
-import type { Issue } from '../world/site.js';
+import type { Issue, Project } from '../world/site.js';
 import type { Site } from '../world/types.js';
 import { rankFieldId, sprintFieldId, zonedWallTimeToMs, zoneOffsetMs } from '../render/issue-fields.js';
 import { JqlError, type JqlClause, type JqlOperand, type JqlOperator, type JqlQuery } from './jql.js';
@@ -106,6 +106,8 @@ export interface CompileEnv {
   timeZone: string;
   /** Resolves an issue key (current or previous) or id to an issue id the viewer may know of. */
   resolveIssue(keyOrId: string): string | undefined;
+  /** True when the viewer may see a project (unknown and invisible projects answer alike). */
+  projectVisible(project: Project): boolean;
   /** Atlassian accounts (user clauses resolve display names and visible e-mail addresses). */
   accounts: ReadonlyMap<string, { accountId: string; displayName: string; emailAddress: string | null }>;
 }
@@ -451,7 +453,8 @@ export class JqlCompiler {
       (byKey ? data.projects.get(byKey) : undefined) ??
       data.projects.get(v.value) ??
       [...data.projects.values()].find((p) => p.name.toLowerCase() === v.value.toLowerCase());
-    if (!project || project.status === 'deleted') throw valueMissing(v.value, field);
+    if (!project || project.status === 'deleted' || !this.env.projectVisible(project))
+      throw valueMissing(v.value, field);
     return [project.id];
   }
 

@@ -24,6 +24,11 @@ export class BrowseChecker {
     private readonly viewerId: string,
   ) {}
 
+  /** True when the viewer may see the project (or some of its issues). */
+  canSeeProject(project: Project): boolean {
+    return project.status !== 'deleted' && this.projectMode(project) !== 'no';
+  }
+
   private projectMode(project: Project): 'yes' | 'no' | 'per-issue' {
     let mode = this.projects.get(project.id);
     if (!mode) {
@@ -72,6 +77,7 @@ export function compileFor(ctx: SearchContext, jql: string, browse: BrowseChecke
     now: ctx.now,
     timeZone: timeZoneOf(ctx),
     accounts: ctx.sim.world.accounts,
+    projectVisible: (project) => browse.canSeeProject(project),
     resolveIssue: (keyOrId) => {
       const live = findIssue(ctx.site, keyOrId);
       if (live && browse.canBrowse(live)) return live.id;
