@@ -70,9 +70,9 @@ export function parseRange(header: string | null, size: number): RangeRequest {
     return { kind: 'range', start: Math.max(0, size - suffix), end: size - 1 };
   }
   const start = Number(r[1]);
-  const end = r[2] === '' ? size - 1 : Number(r[2]);
-  if (end < start) return { kind: 'malformed' };
+  if (r[2] !== '' && Number(r[2]) < start) return { kind: 'malformed' };
   if (start >= size) return { kind: 'unsatisfiable' };
+  const end = r[2] === '' ? size - 1 : Number(r[2]);
   return { kind: 'range', start, end: Math.min(end, size - 1) };
 }
 

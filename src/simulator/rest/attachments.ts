@@ -11,7 +11,8 @@
  * Errors: 404 when the attachment does not exist or attachments are off; 403 when it exists
  * but the caller cannot browse its issue (the spec documents 403 for this operation family).
  */
-import { badRequest, forbidden, notFound } from '../http/errors.js';
+import { badRequest, forbidden, jiraError, notFound } from '../http/errors.js';
+import { ContentUnavailableError } from '../content.js';
 import type { RouteTable } from '../http/route-table.js';
 import {
   DEFAULT_THUMBNAIL,
@@ -61,7 +62,13 @@ function content(ctx: RouteContext): RouteResult {
   }
   const range = parseRange(ctx.req.headers.get('range'), stored.size);
   if (range.kind === 'malformed') throw badRequest(`The Range header '${ctx.req.headers.get('range')}' is malformed.`);
-  const served = rangedBytes(stored, range);
+  let served;
+  try {
+    served = rangedBytes(stored, range);
+  } catch (e) {
+    if (e instanceof ContentUnavailableError) throw jiraError(500, [e.message]);
+    throw e;
+  }
   return {
     status: served.status,
     raw: served.bytes,
