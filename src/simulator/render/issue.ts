@@ -29,11 +29,13 @@ import type {
   JsonValue,
   Project,
   Properties,
+  Version,
   Visibility,
   Workflow,
   Worklog,
 } from '../world/site.js';
-import { canBrowseIssue, groupIdsOf, hasProjectPermission, projectRoleIdsOf } from '../world/queries.js';
+import { groupIdsOf, hasProjectPermission, projectRoleIdsOf } from '../world/queries.js';
+import { BrowseChecker } from '../search/browse.js';
 import {
   renderComponentRef,
   renderIssueType,
@@ -251,8 +253,10 @@ export class IssueRenderer {
   private readonly fieldsCache = new Map<string, FieldDef[]>();
   private children: Map<string, Issue[]> | undefined;
   private readonly timeZone: string;
+  private readonly browse: BrowseChecker;
 
   constructor(readonly ctx: RenderContext) {
+    this.browse = new BrowseChecker(ctx.site, ctx.viewerId);
     this.timeZone = ctx.sim.world.accounts.get(ctx.viewerId)?.timeZone ?? ctx.site.data.settings.timeZone;
   }
 
@@ -492,6 +496,11 @@ export class IssueRenderer {
     return out;
   }
 
+  /** True when the viewer may see a (possibly restricted) comment or worklog of an issue. */
+  canSee(issue: Issue, item: { visibility?: Visibility }): boolean {
+    return canViewRestricted(this.site, this.ctx.viewerId, issue, item.visibility);
+  }
+
   visibleComments(issue: Issue): Comment[] {
     return issue.comments.filter((c) => canViewRestricted(this.site, this.ctx.viewerId, issue, c.visibility));
   }
@@ -682,7 +691,7 @@ export class IssueRenderer {
     }
   }
 
-  private findVersion(id: string): import('../world/site.js').Version | undefined {
+  private findVersion(id: string): Version | undefined {
     for (const p of this.site.data.projects.values()) {
       const v = p.versions.get(id);
       if (v) return v;
@@ -1096,7 +1105,7 @@ export class IssueRenderer {
 
   /** True when the viewer may browse the issue (Browse projects and security level). */
   canBrowse(issue: Issue): boolean {
-    return !issue.archived && canBrowseIssue(this.site, this.ctx.viewerId, issue);
+    return this.browse.canBrowse(issue);
   }
 }
 

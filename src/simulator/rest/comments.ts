@@ -54,7 +54,7 @@ function visibleComment(
   return (
     found !== undefined &&
     renderer.canBrowse(found.issue) &&
-    renderer.visibleComments(found.issue).includes(found.comment) &&
+    renderer.canSee(found.issue, found.comment) &&
     site.members.has(viewerId)
   );
 }

@@ -144,7 +144,7 @@ function feed(ctx: RouteContext, kind: 'updated' | 'deleted'): RouteResult {
       : changes.filter((c) => {
           const found = located!.get(c.worklogId);
           if (!found || deleted.has(c.worklogId)) return false;
-          return renderer.canBrowse(found.issue) && renderer.visibleWorklogs(found.issue).includes(found.worklog);
+          return renderer.canBrowse(found.issue) && renderer.canSee(found.issue, found.worklog);
         });
   const page = eligible.slice(0, WORKLOG_FEED_PAGE);
   const until = page.length > 0 ? page[page.length - 1]!.updatedTime : since;
@@ -174,7 +174,7 @@ async function worklogList(ctx: RouteContext): Promise<RouteResult> {
   const renderer = rendererFor(ctx);
   const withProperties = listParam(ctx.query, 'expand').includes('properties');
   const values = [...locateWorklogs(ctx.site, new Set(ids)).values()]
-    .filter((f) => renderer.canBrowse(f.issue) && renderer.visibleWorklogs(f.issue).includes(f.worklog))
+    .filter((f) => renderer.canBrowse(f.issue) && renderer.canSee(f.issue, f.worklog))
     .sort((a, b) => Number(a.worklog.id) - Number(b.worklog.id))
     .map((f) => renderer.worklog(f.issue, f.worklog, { properties: withProperties }));
   return { body: values, objects: values.length };
