@@ -10,6 +10,7 @@ import { registerCommentRoutes } from './rest/comments.js';
 import { registerIssueReadRoutes } from './rest/issues-read.js';
 import { registerSearchRoutes } from './rest/search.js';
 import { registerWorklogRoutes } from './rest/worklogs.js';
+import { attachSearchIndexes } from './search/search-index.js';
 
 export type SiteSize = 'tiny' | 'small' | 'medium' | 'large';
 
@@ -45,5 +46,6 @@ export function createSimulator(options: CreateSimulatorOptions = {}): JiraSimul
     control: options.control ?? false,
     parts: simulatorParts(),
   });
+  attachSearchIndexes(sim);
   return sim;
 }

@@ -12,6 +12,8 @@
  *
  * API for other helpers:
  *   searchIndexOf(sim, site)        the site's index (built on first use from the live state)
+ *   attachSearchIndexes(sim)        builds the index of every site of the world now (call after
+ *                                   seeding sites, before writes, so that lag applies to them)
  *   index.docs(now)                 the visible documents at `now`
  *   index.reindexAll()              rebuilds from the live state at once (no lag)
  *   index.pendingCount              changes not yet visible
@@ -112,4 +114,9 @@ export function searchIndexOf(sim: SimServices, site: Site): SearchIndex {
     indexes.set(site, index);
   }
   return index;
+}
+
+/** Builds the search index of every site in the world now, so later writes are lagged. */
+export function attachSearchIndexes(sim: SimServices): void {
+  for (const site of sim.world.sites.values()) searchIndexOf(sim, site);
 }
