@@ -8,3 +8,6 @@ export * from './governor/governor.js';
 export * from './governor/store.js';
 export * from './governor/rates.js';
 export * from './pagination.js';
+export * from './auth/crypto.js';
+export * from './auth/oauth.js';
+export * from './auth/vault.js';
