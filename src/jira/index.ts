@@ -11,3 +11,5 @@ export * from './pagination.js';
 export * from './auth/crypto.js';
 export * from './auth/oauth.js';
 export * from './auth/vault.js';
+export * from './policy.js';
+export * from './compliance.js';
