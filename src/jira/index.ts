@@ -13,3 +13,5 @@ export * from './auth/oauth.js';
 export * from './auth/vault.js';
 export * from './policy.js';
 export * from './compliance.js';
+export * from './auth/assertion.js';
+export * from './auth/broker-client.js';

@@ -35,6 +35,8 @@ export interface StoredGrant {
   clientId: string;
   /** The consenting (or service) account, when known. */
   accountId?: string;
+  /** The broker's installation that owns the grant (broker vaults only). */
+  owner?: string;
   scopes: string[];
   sites: GrantSite[];
   refreshToken?: string;
