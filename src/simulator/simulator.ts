@@ -249,9 +249,14 @@ export class JiraSimulator implements SimServices {
       status = e.status;
     }
     const ok = status < 400;
-    const points = isWrite || !ok ? 1 : 1 + (result.objects ?? 0) + 2 * (result.identityObjects ?? 0);
+    const outcome = { status, objects: result.objects ?? 0, identityObjects: result.identityObjects ?? 0 };
+    const points = this.limits.cost
+      ? this.limits.cost(call, outcome)
+      : isWrite || !ok
+        ? 1
+        : 1 + outcome.objects + 2 * outcome.identityObjects;
     const limitHeaders = this.limits.settle(call, points);
-    this.record(call, status, points, fault?.kind === 'truncate' ? 'fault:truncate' : undefined);
+    this.record(call, status, points, fault ? `fault:${fault.kind}` : undefined);
     const headers: Record<string, string> = { ...baseHeaders, ...limitHeaders, ...(result.headers ?? {}) };
     if (fault?.kind === 'truncate') headers[FAULT_HEADER] = 'truncate';
     if (result.raw !== undefined) {
