@@ -138,9 +138,16 @@ export class JiraSimulator implements SimServices {
       const half = bytes.subarray(0, Math.floor(bytes.length / 2));
       const headers = new Headers(res.headers);
       headers.delete(FAULT_HEADER);
+      // As over a socket: the full length is announced, half the bytes arrive, then the stream fails.
+      headers.set('content-length', String(bytes.length));
+      let sent = false;
       const body = new ReadableStream<Uint8Array>({
-        start(controller) {
-          controller.enqueue(half);
+        pull(controller) {
+          if (!sent) {
+            sent = true;
+            controller.enqueue(half);
+            return;
+          }
           controller.error(
             Object.assign(new TypeError('terminated'), {
               cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }),
