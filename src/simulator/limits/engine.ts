@@ -5,7 +5,6 @@
  * calls admit() before the handler (a refusal costs nothing), cost() and settle() after it.
  * docs/design.md §5.4 documents the behaviour and which header appears when.
  */
-import { jiraTimestamp } from '../../core/index.js';
 import type { CallInfo, CallOutcome, LimitsService, Rejection, SimServices } from '../services.js';
 import { BurstBuckets } from './burst.js';
 import {
@@ -100,8 +99,8 @@ export class LimitsEngine implements LimitsService {
       settings: this.settings,
       pools: this.quota.snapshot(this.current.quota, now).map((p) => ({
         ...p,
-        windowStart: jiraTimestamp(p.windowStart),
-        resetAt: jiraTimestamp(p.resetAt),
+        windowStart: new Date(p.windowStart).toISOString(),
+        resetAt: new Date(p.resetAt).toISOString(),
       })),
     };
   }
