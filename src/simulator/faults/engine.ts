@@ -4,7 +4,7 @@
  * configured rates, optionally only for some methods or routes. Draws come from a seeded generator,
  * so a run is reproducible: the same seed and the same sequence of matching calls give the same
  * faults. The gateway asks for a fault only after a call was admitted by the rate limits.
- * docs/design.md §5.5 documents the settings.
+ * docs/design.md §5 "Faults" documents the settings.
  */
 import { z } from 'zod';
 import { TidemarkError } from '../../core/index.js';

@@ -3,7 +3,7 @@
  * the hourly points quota (global or per-tenant pool), burst token buckets per endpoint and
  * method, and per-issue write windows — with Atlassian's 429 responses and headers. The gateway
  * calls admit() before the handler (a refusal costs nothing), cost() and settle() after it.
- * docs/design.md §5.4 documents the behaviour and which header appears when.
+ * docs/design.md §5 "Rate limits" documents the behaviour and which header appears when.
  */
 import type { CallInfo, CallOutcome, LimitsService, Rejection, SimServices } from '../services.js';
 import { BurstBuckets } from './burst.js';

@@ -1,5 +1,5 @@
 /**
- * Rate-limit header values in Atlassian's formats (docs/design.md §5.4 says which header appears
+ * Rate-limit header values in Atlassian's formats (docs/design.md §5 "Rate limits" says which header appears
  * when).
  */
 

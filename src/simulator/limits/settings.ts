@@ -1,7 +1,7 @@
 /**
  * Settings of the simulator's rate limits: the points quota (global and per-tenant pools), the
- * point costs of docs/design.md §5.3, burst token buckets and per-issue write windows. Defaults
- * follow Atlassian's documentation (see docs/design.md §5.4); every value can be changed when the
+ * point costs of docs/design.md §5 "Points model", burst token buckets and per-issue write windows. Defaults
+ * follow Atlassian's documentation (see docs/design.md §5 "Rate limits"); every value can be changed when the
  * simulator is built and at run time (LimitsEngine.configure, PUT/PATCH /__sim/limits).
  */
 import { z } from 'zod';
@@ -34,7 +34,7 @@ export interface QuotaSettings {
   headerPrefix: 'Beta-' | '';
 }
 
-/** The cost rules of docs/design.md §5.3. */
+/** The cost rules of docs/design.md §5 "Points model". */
 export interface CostRules {
   /** Every answered read. */
   base: number;
