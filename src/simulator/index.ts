@@ -7,3 +7,8 @@ export { Router } from './http/router.js';
 export * from './world/site.js';
 export * from './world/events.js';
 export * from './world/factory.js';
+export * from './clock.js';
+export * from './limits/index.js';
+export * from './faults/index.js';
+export * from './meter/index.js';
+export { limitsControl } from './control/limits.js';
