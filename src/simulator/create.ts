@@ -3,6 +3,11 @@
  * the control API. Tests and `tidemark sim` build simulators through this function.
  */
 import type { Clock } from '../core/index.js';
+import { registerDemoApps } from './auth/apps.js';
+import { authPart } from './auth/service.js';
+import type { AuthSettings } from './auth/settings.js';
+import { authControl } from './control/auth.js';
+import { registerIdentityRoutes } from './rest/identity.js';
 import { JiraSimulator, type SimulatorParts } from './simulator.js';
 
 export type SiteSize = 'tiny' | 'small' | 'medium' | 'large';
@@ -16,10 +21,16 @@ export interface CreateSimulatorOptions {
   seed?: number;
   /** Size of the generated data; omit for an empty world. */
   size?: SiteSize;
+  /** Token lifetimes and policies of the auth server (defaults: Atlassian's documented values). */
+  auth?: Partial<AuthSettings>;
+  /** Callback URL of the demo OAuth app "Tidemark" (default DEFAULT_DEMO_CALLBACK_URL). */
+  demoCallbackUrl?: string;
+  /** Client secret of the demo app (random when omitted). */
+  demoClientSecret?: string;
 }
 
-export function simulatorParts(): SimulatorParts {
-  return { routes: [], control: [] };
+export function simulatorParts(options: Pick<CreateSimulatorOptions, 'auth'> = {}): SimulatorParts {
+  return { auth: authPart(options.auth), routes: [registerIdentityRoutes], control: [authControl] };
 }
 
 export function createSimulator(options: CreateSimulatorOptions = {}): JiraSimulator {
@@ -27,7 +38,12 @@ export function createSimulator(options: CreateSimulatorOptions = {}): JiraSimul
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
     control: options.control ?? false,
-    parts: simulatorParts(),
+    parts: simulatorParts(options),
+  });
+  // Registers nothing unless the world has the demo admin (demo.admin@tidemark.test).
+  registerDemoApps(sim.world, {
+    ...(options.demoCallbackUrl ? { callbackUrl: options.demoCallbackUrl } : {}),
+    ...(options.demoClientSecret ? { clientSecret: options.demoClientSecret } : {}),
   });
   return sim;
 }
