@@ -13,8 +13,24 @@ export const IDENTITY_SCOPE_DESCRIPTIONS: Readonly<Record<string, string>> = {
     'Report which Atlassian accounts the app stores personal data for, and learn when to erase or refresh it.',
 };
 
+/**
+ * Scopes that operations of the pinned specs require but that the specs' securitySchemes do not
+ * list (so they have no published description); worded after their siblings.
+ */
+export const UNLISTED_SCOPE_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  'read:priority-scheme:jira': 'View priority schemes.',
+  'write:priority-scheme:jira': 'Create and update priority schemes.',
+  'delete:priority-scheme:jira': 'Delete priority schemes.',
+  'redact:issue:jira': 'Redact sensitive content in issues.',
+  'write:user:jira': 'Create and delete users.',
+  'write:user.columns:jira': 'Set the issue navigator columns of users.',
+  'delete:user.columns:jira': 'Reset the issue navigator columns of users.',
+};
+
 export function isKnownScope(scope: string): boolean {
-  return scope in IDENTITY_SCOPE_DESCRIPTIONS || scope in SPEC_SCOPE_DESCRIPTIONS;
+  return (
+    scope in IDENTITY_SCOPE_DESCRIPTIONS || scope in SPEC_SCOPE_DESCRIPTIONS || scope in UNLISTED_SCOPE_DESCRIPTIONS
+  );
 }
 
 export function isIdentityScope(scope: string): boolean {
@@ -23,7 +39,12 @@ export function isIdentityScope(scope: string): boolean {
 
 /** The human description of a scope for the consent page. */
 export function describeScope(scope: string): string {
-  return IDENTITY_SCOPE_DESCRIPTIONS[scope] ?? SPEC_SCOPE_DESCRIPTIONS[scope] ?? 'Unknown scope.';
+  return (
+    IDENTITY_SCOPE_DESCRIPTIONS[scope] ??
+    SPEC_SCOPE_DESCRIPTIONS[scope] ??
+    UNLISTED_SCOPE_DESCRIPTIONS[scope] ??
+    'Unknown scope.'
+  );
 }
 
 /** Parses a space-separated scope parameter into distinct scopes, in order of first appearance. */
