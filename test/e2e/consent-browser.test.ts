@@ -85,7 +85,7 @@ describe('consent page in a real browser', () => {
     expect(scopeText).toContain('offline_access');
     const siteValues = await page
       .locator('input[name=site]')
-      .evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
+      .evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value));
     expect(siteValues).toEqual([w.acme.cloudId, w.globex.cloudId]);
 
     await page.check(`input[name=site][value="${w.globex.cloudId}"]`);
