@@ -7,3 +7,4 @@ export { Router } from './http/router.js';
 export * from './world/site.js';
 export * from './world/events.js';
 export * from './world/factory.js';
+export * from './auth/index.js';

@@ -154,6 +154,7 @@ export class AuthorizeFlow {
   }
 
   private showLogin(query: string, appName: string, error?: string, email?: string): Response {
+    this.sweep();
     const loginId = newSecret('form');
     const secret = newSecret('form');
     const ttl = this.settings().formTtlSeconds;
@@ -183,6 +184,7 @@ export class AuthorizeFlow {
         'access_denied',
       );
     const sessionValue = parseCookies(req.headers.get('cookie')).get(SESSION_COOKIE)!;
+    this.sweep();
     const consentId = newSecret('form');
     const csrf = newSecret('form');
     this.consents.set(consentId, {
@@ -319,6 +321,15 @@ export class AuthorizeFlow {
   }
 
   // ---- helpers ------------------------------------------------------------------------------
+
+  /** Drops expired login challenges, consent forms and sessions once there are many of them. */
+  private sweep(): void {
+    const now = this.now();
+    for (const map of [this.logins, this.consents, this.sessions] as Array<Map<string, { expiresAt: number }>>) {
+      if (map.size < 1000) continue;
+      for (const [key, value] of map) if (now >= value.expiresAt) map.delete(key);
+    }
+  }
 
   private sessionAccount(req: Request): Account | undefined {
     const value = parseCookies(req.headers.get('cookie')).get(SESSION_COOKIE);
