@@ -12,3 +12,4 @@ export * from './limits/index.js';
 export * from './faults/index.js';
 export * from './meter/index.js';
 export { limitsControl } from './control/limits.js';
+export * from './auth/index.js';
