@@ -4,6 +4,10 @@
  */
 import type { Clock } from '../core/index.js';
 import { JiraSimulator, type SimulatorParts } from './simulator.js';
+import { registerAgileRoutes } from './rest/agile.js';
+import { registerServiceDeskRoutes } from './rest/servicedesk.js';
+import { registerWebhookRoutes } from './rest/webhooks.js';
+import { installWebhookDelivery, type OutboundFetch } from './webhooks/delivery.js';
 
 export type SiteSize = 'tiny' | 'small' | 'medium' | 'large';
 
@@ -16,10 +20,12 @@ export interface CreateSimulatorOptions {
   seed?: number;
   /** Size of the generated data; omit for an empty world. */
   size?: SiteSize;
+  /** How webhook deliveries reach the network (default: the global fetch). */
+  outboundFetch?: OutboundFetch;
 }
 
 export function simulatorParts(): SimulatorParts {
-  return { routes: [], control: [] };
+  return { routes: [registerAgileRoutes, registerServiceDeskRoutes, registerWebhookRoutes], control: [] };
 }
 
 export function createSimulator(options: CreateSimulatorOptions = {}): JiraSimulator {
@@ -29,5 +35,6 @@ export function createSimulator(options: CreateSimulatorOptions = {}): JiraSimul
     control: options.control ?? false,
     parts: simulatorParts(),
   });
+  installWebhookDelivery(sim, options.outboundFetch ? { outboundFetch: options.outboundFetch } : {});
   return sim;
 }
