@@ -113,8 +113,9 @@ async function register(ctx: RouteContext): Promise<RouteResult> {
     }
     const fieldIdsFilter = e.fieldIdsFilter === undefined ? undefined : stringList(e.fieldIdsFilter);
     if (e.fieldIdsFilter !== undefined && !fieldIdsFilter) errors.push('fieldIdsFilter must be a list of field ids.');
+    // System field ids are always accepted; custom fields must exist on the site.
     for (const f of fieldIdsFilter ?? [])
-      if (!ctx.site.data.fields.has(f)) errors.push(`The field ${f} does not exist.`);
+      if (/^customfield_\d+$/.test(f) && !ctx.site.data.fields.has(f)) errors.push(`The field ${f} does not exist.`);
     const keysFilter = e.issuePropertyKeysFilter === undefined ? undefined : stringList(e.issuePropertyKeysFilter);
     if (e.issuePropertyKeysFilter !== undefined && !keysFilter)
       errors.push('issuePropertyKeysFilter must be a list of property keys.');

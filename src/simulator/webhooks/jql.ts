@@ -19,7 +19,11 @@ export type JqlNode =
   | { type: 'not'; expr: JqlNode }
   | { type: 'clause'; field: string; op: JqlOp; values: JqlValue[] };
 
-export type JqlOp = '=' | '!=' | 'in' | 'not in' | 'is' | 'is not';
+/** Operators the evaluator understands. The parser also accepts ~, !~, <, >, <=, >= so that a
+ *  query can be reported precisely (unsupported field before unsupported operator). */
+export type JqlOp = '=' | '!=' | 'in' | 'not in' | 'is' | 'is not' | '~' | '!~' | '<' | '>' | '<=' | '>=';
+
+const EVALUABLE_OPS = new Set<JqlOp>(['=', '!=', 'in', 'not in', 'is', 'is not']);
 
 export interface JqlQuery {
   where?: JqlNode;
@@ -162,8 +166,7 @@ class Parser {
     const t = this.peek();
     if (t.t === 'op') {
       this.next();
-      if (t.v !== '=' && t.v !== '!=') throw new JqlError(`The operator '${t.v}' is not supported.`);
-      op = t.v;
+      op = t.v as JqlOp;
     } else if (this.isWord('in')) {
       this.next();
       op = 'in';
@@ -215,8 +218,15 @@ class Parser {
   }
 }
 
+function checkOperators(q: JqlQuery): JqlQuery {
+  for (const c of clauses(q.where))
+    if (!EVALUABLE_OPS.has(c.op)) throw new JqlError(`The operator '${c.op}' is not supported.`);
+  return q;
+}
+
+/** Parses a query the evaluator can run (operators =, !=, IN, NOT IN, IS, IS NOT). */
 export function parseJql(src: string): JqlQuery {
-  return new Parser(lex(src)).parse();
+  return checkOperators(new Parser(lex(src)).parse());
 }
 
 type Clause = Extract<JqlNode, { type: 'clause' }>;
@@ -248,10 +258,11 @@ function webhookField(field: string): boolean {
  * with Jira's wording ("The clause watchCount is unsupported") otherwise.
  */
 export function parseWebhookJql(src: string): JqlQuery {
-  const q = parseJql(src);
+  const q = new Parser(lex(src)).parse();
   if (q.orderBy.length > 0) throw new JqlError('The ORDER BY clause is unsupported');
   for (const n of clauses(q.where)) {
     if (!webhookField(n.field)) throw new JqlError(`The clause ${n.field} is unsupported`);
+    if (!EVALUABLE_OPS.has(n.op)) throw new JqlError(`The operator '${n.op}' is not supported.`);
     if (n.op === 'is' || n.op === 'is not') throw new JqlError(`The operator '${n.op.toUpperCase()}' is unsupported`);
     for (const v of n.values) {
       if (v.kind === 'func' && v.name !== 'currentuser') throw new JqlError(`The function ${v.name}() is unsupported`);
