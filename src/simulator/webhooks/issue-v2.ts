@@ -308,8 +308,9 @@ export function renderIssueFieldsV2(
   if (options.commentsAndWorklogs) {
     const comments = issue.comments.map((c) => renderCommentV2(ctx, issue, c));
     out.comment = { comments, maxResults: comments.length, total: comments.length, startAt: 0 };
-    const worklogs = issue.worklogs.map((w) => renderWorklogV2(ctx, issue, w));
-    out.worklog = { startAt: 0, maxResults: worklogs.length, total: worklogs.length, worklogs };
+    // Jira embeds the first 20 worklogs of an issue (the page says so through maxResults/total).
+    const worklogs = issue.worklogs.slice(0, 20).map((w) => renderWorklogV2(ctx, issue, w));
+    out.worklog = { startAt: 0, maxResults: 20, total: issue.worklogs.length, worklogs };
   }
   if (options.only) for (const k of Object.keys(out)) if (!options.only.has(k)) delete out[k];
   return toV2Urls(ctx, out);

@@ -4,7 +4,7 @@
  *
  *   jira:issue_created / jira:issue_updated
  *       {timestamp, webhookEvent, issue_event_type_name, user, issue, changelog{id, items}}
- *   jira:issue_deleted            {timestamp, webhookEvent, user, issue}
+ *   jira:issue_deleted            {timestamp, webhookEvent, user, issue (+ comment, worklog pages)}
  *   comment_created/updated/deleted
  *       {timestamp, webhookEvent, comment, issue}   (issue with summary, issuetype, project,
  *                                                    assignee, priority and status only)
@@ -114,8 +114,9 @@ export function buildPayload(ctx: PayloadContext, event: SiteEvent, webhookEvent
       return out;
     }
     case 'issue_deleted':
+      // The deleted issue's last snapshot embeds its comment and worklog pages (as recorded).
       out.user = user();
-      out.issue = renderIssueV2(ctx, event.issue);
+      out.issue = renderIssueV2(ctx, event.issue, { commentsAndWorklogs: true });
       return out;
     case 'comment_created':
     case 'comment_updated':
