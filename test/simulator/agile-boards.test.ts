@@ -9,6 +9,7 @@ import {
   RANK_ORDER,
   SPRINT_FIELD,
   VIC,
+  type Json,
 } from '../support/fixture-agile.js';
 import { REQUIRED_OPERATIONS } from './required-operations.js';
 
@@ -141,7 +142,7 @@ describe('GET /rest/agile/1.0/board/{boardId}/configuration', () => {
     const res = await f.call('GET', `${A}/board/1/configuration`);
     expect(res.status).toBe(200);
     expect(contractErrors('GET', route, res)).toEqual([]);
-    const body = res.body as Record<string, any>;
+    const body = res.body as Record<string, Json>;
     expect(body.filter.id).toBe('10000');
     expect(body.location).toEqual({ type: 'project', projectKeyOrId: 'SCRUM' });
     expect(body.columnConfig.constraintType).toBe('issueCount');
@@ -158,7 +159,7 @@ describe('GET /rest/agile/1.0/board/{boardId}/configuration', () => {
   it('has a subQuery and no estimation on a kanban board; 404 when invisible', async () => {
     const f = agileFixture();
     const res = await f.call('GET', `${A}/board/2/configuration`);
-    const body = res.body as Record<string, any>;
+    const body = res.body as Record<string, Json>;
     expect(body.subQuery).toEqual({ query: 'fixVersion in unreleasedVersions() OR fixVersion is EMPTY' });
     expect(body).not.toHaveProperty('estimation');
     const hidden = await f.call('GET', `${A}/board/3/configuration`, { as: BOB });

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { agileFixture, ALICE, BOB, CAROL, contractErrors, DAVE, GINA, T0, VIC } from '../support/fixture-agile.js';
+import {
+  agileFixture,
+  ALICE,
+  BOB,
+  CAROL,
+  contractErrors,
+  DAVE,
+  GINA,
+  T0,
+  VIC,
+  type Json,
+} from '../support/fixture-agile.js';
 
 const S = '/rest/servicedeskapi';
 type JsmPage = {
@@ -7,7 +18,7 @@ type JsmPage = {
   start: number;
   limit: number;
   isLastPage: boolean;
-  values: Array<Record<string, any>>;
+  values: Array<Record<string, Json>>;
   _links: Record<string, string>;
 };
 
@@ -144,7 +155,7 @@ describe('GET /rest/servicedeskapi/request/{issueIdOrKey}', () => {
       { as: CAROL },
     );
     expect(contractErrors('GET', ONE, res)).toEqual([]);
-    const body = res.body as Record<string, any>;
+    const body = res.body as Record<string, Json>;
     expect(body.serviceDesk).toMatchObject({ id: '1', projectKey: 'HELP' });
     expect(body.requestType).toMatchObject({ id: '1', name: 'Get IT help' });
     expect(body.participants.values.map((u: { accountId: string }) => u.accountId)).toEqual([GINA]);

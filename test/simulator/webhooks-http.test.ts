@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { sharedDir } from '../../tools/shared-path.js';
 import { webhookDeliveryOf } from '../../src/simulator/webhooks/delivery.js';
 import { emitSiteEvent } from '../../src/simulator/world/events.js';
-import { agileFixture, ALICE, BOB, SHARED_APP, T0, type AgileFixture } from '../support/fixture-agile.js';
+import { agileFixture, ALICE, BOB, SHARED_APP, T0, type AgileFixture, type Json } from '../support/fixture-agile.js';
 import { captureFetch } from '../support/webhook-capture.js';
 
 interface Received {
@@ -87,17 +87,14 @@ describe('webhook delivery over HTTP', () => {
     expect(claims.qsh).toBe(createHash('sha256').update('POST&/hooks/jira&b=2&tenant=acme').digest('hex'));
     expect(createHmac('sha256', 'wrong-secret').update(`${h}.${p}`).digest('base64url')).not.toBe(s);
 
-    const body = JSON.parse(retry.body) as Record<string, any>;
+    const body = JSON.parse(retry.body) as Record<string, Json>;
     expect(body).toMatchObject({ webhookEvent: 'jira:issue_updated', issue: { key: 'SCRUM-6' } });
     expect(body.changelog.items[0]).toMatchObject({ field: 'Rank', toString: 'Ranked higher' });
   });
 });
 
-const recorded = (name: string): Record<string, any> =>
-  JSON.parse(readFileSync(path.join(sharedDir(), 'jira-recorded/mattermost-webhooks', name), 'utf8')) as Record<
-    string,
-    any
-  >;
+const recorded = (name: string): Record<string, Json> =>
+  JSON.parse(readFileSync(path.join(sharedDir(), 'jira-recorded/mattermost-webhooks', name), 'utf8')) as Json;
 const keys = (o: Record<string, unknown>): string[] => Object.keys(o).sort();
 const systemKeys = (fields: Record<string, unknown>): string[] =>
   keys(fields).filter((k) => !k.startsWith('customfield_'));

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { WEBHOOK_LIFETIME_MS } from '../../src/simulator/rest/webhooks.js';
 import {
   agileFixture,
   ALICE,

@@ -455,6 +455,10 @@ function buildSite(): Site {
   return site;
 }
 
+/** A parsed JSON body in tests, for deep property access without a cast at every step. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+
 export interface CallResult {
   status: number;
   body: unknown;

@@ -1,10 +1,11 @@
 /** An outboundFetch that records webhook deliveries and answers with scripted statuses. */
 import type { OutboundFetch } from '../../src/simulator/webhooks/delivery.js';
+import type { Json } from './fixture-agile.js';
 
 export interface CapturedDelivery {
   url: string;
   headers: Record<string, string>;
-  body: Record<string, any>;
+  body: Record<string, Json>;
 }
 
 export function captureFetch(script: Array<number | Error | 'hang'> = []): {
@@ -17,7 +18,7 @@ export function captureFetch(script: Array<number | Error | 'hang'> = []): {
     requests.push({
       url,
       headers: Object.fromEntries(new Headers(init.headers).entries()),
-      body: JSON.parse(String(init.body)) as Record<string, any>,
+      body: JSON.parse(String(init.body)) as Record<string, Json>,
     });
     const step = script[n++] ?? 200;
     if (step === 'hang') return new Promise<Response>(() => undefined);
