@@ -19,6 +19,7 @@
  */
 import { jiraTimestamp } from '../../core/index.js';
 import { SimHttpError } from '../http/errors.js';
+import { escapeHtml } from '../http/respond.js';
 import type { RouteTable } from '../http/route-table.js';
 import { renderUser, type RenderContext } from '../render/common.js';
 import type { RouteContext, RouteResult } from '../services.js';
@@ -214,10 +215,6 @@ function requestTypeDto(ctx: RouteContext, rt: RequestType): Record<string, unkn
     },
     restrictionStatus: 'OPEN',
   };
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 function renderedHtml(wiki: string): string {
