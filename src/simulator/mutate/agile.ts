@@ -446,16 +446,16 @@ export function rankIssues(
   const order = [...site.data.issues.values()]
     .filter((i) => !moving.has(i.id) && typeof i.fields[field] === 'string')
     .sort(compareByRank(field));
-  const at_ = order.findIndex((i) => i.id === anchorIssue.id);
+  const anchorIndex = order.findIndex((i) => i.id === anchorIssue.id);
   const anchorRank = anchorIssue.fields[field] as string;
   let lower: string | undefined;
   let upper: string | undefined;
   if ('before' in anchor) {
-    lower = at_ > 0 ? (order[at_ - 1]!.fields[field] as string) : undefined;
+    lower = anchorIndex > 0 ? (order[anchorIndex - 1]!.fields[field] as string) : undefined;
     upper = anchorRank;
   } else {
     lower = anchorRank;
-    upper = at_ + 1 < order.length ? (order[at_ + 1]!.fields[field] as string) : undefined;
+    upper = anchorIndex + 1 < order.length ? (order[anchorIndex + 1]!.fields[field] as string) : undefined;
   }
   const def = site.data.fields.get(field);
   for (const issue of issues) {
