@@ -12,6 +12,10 @@ import { limitsControl } from './control/limits.js';
 import { limitsParts, type LimitsPartsOptions } from './limits/parts.js';
 import { registerIdentityRoutes } from './rest/identity.js';
 import { JiraSimulator, type SimulatorParts } from './simulator.js';
+import { registerAgileRoutes } from './rest/agile.js';
+import { registerServiceDeskRoutes } from './rest/servicedesk.js';
+import { registerWebhookRoutes } from './rest/webhooks.js';
+import { installWebhookDelivery, type OutboundFetch } from './webhooks/delivery.js';
 
 export type SiteSize = 'tiny' | 'small' | 'medium' | 'large';
 
@@ -31,6 +35,8 @@ export interface CreateSimulatorOptions extends LimitsPartsOptions {
   demoCallbackUrl?: string;
   /** Client secret of the demo app (random when omitted). */
   demoClientSecret?: string;
+  /** How webhook deliveries reach the network (default: the global fetch). */
+  outboundFetch?: OutboundFetch;
 }
 
 export function simulatorParts(
@@ -39,7 +45,7 @@ export function simulatorParts(
   return {
     ...limitsParts(options),
     auth: authPart(options.auth),
-    routes: [registerIdentityRoutes],
+    routes: [registerIdentityRoutes, registerAgileRoutes, registerServiceDeskRoutes, registerWebhookRoutes],
     control: [limitsControl, authControl],
   };
 }
@@ -56,5 +62,6 @@ export function createSimulator(options: CreateSimulatorOptions = {}): JiraSimul
     ...(options.demoCallbackUrl ? { callbackUrl: options.demoCallbackUrl } : {}),
     ...(options.demoClientSecret ? { clientSecret: options.demoClientSecret } : {}),
   });
+  installWebhookDelivery(sim, options.outboundFetch ? { outboundFetch: options.outboundFetch } : {});
   return sim;
 }
