@@ -26,6 +26,7 @@
  *   timetracking                       { originalEstimateSeconds?, remainingEstimateSeconds? }
  *   sprint (customfield gh-sprint)     sprint id[] (numbers)
  *   rank (gh-lexo-rank)                LexoRank string
+ *   customer request type (vp-origin)  request type id
  *   parent                             issue id
  * Derived fields (comment, worklog, attachment, issuelinks, subtasks, votes, watches, created,
  * updated, creator, lastViewed, statuscategorychangedate, resolutiondate, aggregate*) are not stored
