@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/core/index.js';
+import type { MemoryMeter } from '../../src/simulator/simulator.js';
 import {
   registerSearchRoutes,
   MAX_RESULTS_RANGE,
@@ -441,5 +442,20 @@ describe('legacy /rest/api/3/search (§7.11)', () => {
       expect(LEGACY_SEARCH_REMOVED).toContain('/rest/api/3/search/jql');
       expect(LEGACY_SEARCH_REMOVED).toContain('CHANGE-2046');
     }
+  });
+});
+
+describe('points (design §5.3)', () => {
+  it('charges id-only search pages the base point and counts issues otherwise', async () => {
+    const h = searchHarness();
+    const meter = h.sim.meter as MemoryMeter;
+    const ids = await h.get(SEARCH, { query: { jql: 'project = OPEN', maxResults: 5 } });
+    const withFields = await h.get(SEARCH, { query: { jql: 'project = OPEN', maxResults: 5, fields: 'summary' } });
+    const bulk = await h.post('/rest/api/3/issue/bulkfetch', {
+      body: { issueIdsOrKeys: ['OPEN-1', 'OPEN-2', 'OPEN-3'] },
+    });
+    const failed = await h.get(SEARCH, { query: { jql: 'order by key' } });
+    expect([ids.status, withFields.status, bulk.status, failed.status]).toEqual([200, 200, 200, 400]);
+    expect(meter.records.map((r) => r.points)).toEqual([1, 1 + 5, 1 + 3, 1]);
   });
 });
