@@ -60,10 +60,15 @@ export interface SearchDoc {
   issue: Issue;
 }
 
-export function searchDocOf(site: Site, issue: Issue): SearchDoc {
+/** The ids of the site's Sprint and Rank fields (look them up once for many documents). */
+export function docFieldIds(site: Site): { sprint: string | undefined; rank: string | undefined } {
+  return { sprint: sprintFieldId(site), rank: rankFieldId(site) };
+}
+
+export function searchDocOf(site: Site, issue: Issue, fieldIds = docFieldIds(site)): SearchDoc {
   const f = issue.fields;
-  const sprintField = sprintFieldId(site);
-  const rankField = rankFieldId(site);
+  const sprintField = fieldIds.sprint;
+  const rankField = fieldIds.rank;
   const str = (v: unknown): string | undefined => (v === undefined || v === null || v === '' ? undefined : String(v));
   const sprints = sprintField ? f[sprintField] : undefined;
   return {

@@ -8,7 +8,7 @@ import type { SimServices } from '../services.js';
 import type { Site } from '../world/types.js';
 import { findIssue } from '../world/queries.js';
 import { BrowseChecker } from './browse.js';
-import { compileJql, searchDocOf, type CompiledQuery, type SearchDoc, type SortValue } from './compile.js';
+import { compileJql, docFieldIds, searchDocOf, type CompiledQuery, type SearchDoc, type SortValue } from './compile.js';
 import { parseJql } from './jql.js';
 import { searchIndexOf } from './search-index.js';
 
@@ -69,10 +69,11 @@ export function searchHits(
     if (doc.archived || !compiled.matches(doc) || !browse.canBrowse(doc.issue)) continue;
     hits.push({ doc, key: compiled.sortKey(doc), reconciled: false });
   }
+  const fieldIds = docFieldIds(ctx.site);
   for (const id of reconcileIds) {
     const live = ctx.site.data.issues.get(id);
     if (!live || !browse.canBrowse(live)) continue;
-    const doc = searchDocOf(ctx.site, live);
+    const doc = searchDocOf(ctx.site, live, fieldIds);
     if (compiled.matches(doc)) hits.push({ doc, key: compiled.sortKey(doc), reconciled: true });
   }
   hits.sort((a, b) => compiled.compareKeys(a.key, b.key));

@@ -21,7 +21,7 @@
 import type { SimServices } from '../services.js';
 import { onSiteEvent, type SiteEvent } from '../world/events.js';
 import type { Site } from '../world/types.js';
-import { searchDocOf, type SearchDoc } from './compile.js';
+import { docFieldIds, searchDocOf, type SearchDoc } from './compile.js';
 
 interface Pending {
   visibleAt: number;
@@ -53,7 +53,9 @@ export class SearchIndex {
   reindexAll(): void {
     this.visible.clear();
     this.pending = [];
-    for (const issue of this.site.data.issues.values()) this.visible.set(issue.id, searchDocOf(this.site, issue));
+    const fieldIds = docFieldIds(this.site);
+    for (const issue of this.site.data.issues.values())
+      this.visible.set(issue.id, searchDocOf(this.site, issue, fieldIds));
     this.version++;
   }
 
