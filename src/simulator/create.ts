@@ -3,6 +3,7 @@
  * the control API. Tests and `tidemark sim` build simulators through this function.
  */
 import type { Clock } from '../core/index.js';
+import { registerConfigRoutes } from './rest/config-routes.js';
 import { JiraSimulator, type SimulatorParts } from './simulator.js';
 
 export type SiteSize = 'tiny' | 'small' | 'medium' | 'large';
@@ -19,7 +20,7 @@ export interface CreateSimulatorOptions {
 }
 
 export function simulatorParts(): SimulatorParts {
-  return { routes: [], control: [] };
+  return { routes: [registerConfigRoutes], control: [] };
 }
 
 export function createSimulator(options: CreateSimulatorOptions = {}): JiraSimulator {
