@@ -150,6 +150,16 @@ export function renderProjectDetails(rc: RenderContext, p: Project): Json {
   return renderProjectRef(rc, p);
 }
 
+/**
+ * IssueTypeDetails. The schema's `entityId` is a UUID; the shared renderer's `{cloudId}-{id}` is
+ * not one, so project-scoped types get a stable UUID derived from the site and type.
+ */
+export function renderIssueTypeDetails(rc: RenderContext, t: IssueType): Json {
+  const out = renderIssueType(rc, t);
+  if (out.entityId !== undefined) out.entityId = stableUuid(rc.site.cloudId, 'issuetype', t.id);
+  return out;
+}
+
 /** `{type: 'PROJECT', project: ProjectDetails}` for objects scoped to a team-managed project. */
 export function projectScope(rc: RenderContext, projectId: string): Json {
   const p = rc.site.data.projects.get(projectId);
@@ -203,7 +213,8 @@ export function renderProject(rc: RenderContext, p: Project, o: ProjectRenderOpt
   if (o.full) {
     out.components = [...p.components.values()].map((c) => renderComponent(rc, c, p));
   }
-  if (o.full || e.has('issueTypes')) out.issueTypes = projectIssueTypes(rc.site, p).map((t) => renderIssueType(rc, t));
+  if (o.full || e.has('issueTypes'))
+    out.issueTypes = projectIssueTypes(rc.site, p).map((t) => renderIssueTypeDetails(rc, t));
   if (o.full) {
     out.assigneeType = p.assigneeType;
     out.versions = [...p.versions.values()].map((v) => renderVersionFull(rc, v, {}));

@@ -5,10 +5,10 @@
  */
 import { badRequest, notFound } from '../http/errors.js';
 import type { RouteTable } from '../http/route-table.js';
-import { renderIssueType } from '../render/common.js';
 import {
   nestedPage,
   projectIssueTypes,
+  renderIssueTypeDetails,
   renderIssueTypeScheme,
   renderIssueTypeScreenScheme,
   renderProjectDetails,
@@ -47,7 +47,7 @@ function visibleIssueTypes(ctx: RouteContext): IssueType[] {
 
 function allIssueTypes(ctx: RouteContext): RouteResult {
   const rc = renderContext(ctx);
-  const body = visibleIssueTypes(ctx).map((t) => renderIssueType(rc, t));
+  const body = visibleIssueTypes(ctx).map((t) => renderIssueTypeDetails(rc, t));
   return { body, objects: body.length };
 }
 
@@ -56,7 +56,7 @@ function getIssueType(ctx: RouteContext): RouteResult {
   if (!/^\d+$/.test(id)) throw badRequest(`The issue type ID '${id}' is invalid.`);
   const t = visibleIssueTypes(ctx).find((x) => x.id === id);
   if (!t) throw notFound(`Issue type with ID '${id}' could not be found.`);
-  return { body: renderIssueType(renderContext(ctx), t), objects: 1 };
+  return { body: renderIssueTypeDetails(renderContext(ctx), t), objects: 1 };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -94,7 +94,7 @@ function issueTypeSchemes(ctx: RouteContext): RouteResult {
       const types = s.issueTypeIds
         .map((id) => ctx.site.data.issueTypes.get(id))
         .filter((t) => t !== undefined)
-        .map((t) => renderIssueType(rc, t));
+        .map((t) => renderIssueTypeDetails(rc, t));
       out.issueTypes = nestedPage(types);
     }
     return out;
