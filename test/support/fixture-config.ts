@@ -333,6 +333,7 @@ export function buildConfigFixture(): ConfigFixture {
   itype('10002', 'Bug', 0);
   itype('10003', 'Story', 0);
   itype('10004', 'Sub-task', -1);
+  itype('10005', 'Incident', 0);
   itype('10010', 'Task', 0, P_TEAM);
   itype('10011', 'Epic', 1, P_TEAM);
   d.issueTypeSchemes.set('10000', {
@@ -363,6 +364,14 @@ export function buildConfigFixture(): ConfigFixture {
     name: 'Unused scheme',
     description: '',
     issueTypeIds: ['10001'],
+    isDefault: false,
+  });
+  d.issueTypeSchemes.set('10004', {
+    id: '10004',
+    name: 'Secret issue types',
+    description: 'Only the secret project uses Incident',
+    defaultIssueTypeId: '10005',
+    issueTypeIds: ['10001', '10005'],
     isDefault: false,
   });
 
@@ -743,7 +752,7 @@ export function buildConfigFixture(): ConfigFixture {
   const secret = project(P_SECRET, 'SECRET', 'Secret Project', {
     leadAccountId: DAVE,
     isPrivate: true,
-    issueTypeSchemeId: '10001',
+    issueTypeSchemeId: '10004',
     workflowSchemeId: '10000',
     issueTypeScreenSchemeId: '10000',
     permissionSchemeId: '10001',
