@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { allPages, call, harness } from './config-harness.js';
 import { formatJiraDateTime } from '../../src/simulator/render/config.js';
-import { MemoryMeter } from '../../src/simulator/index.js';
+import { type MemoryMeter } from '../../src/simulator/index.js';
 import { ADMIN, ALICE, BOB, CAROL, DAVE, P_EXTRAS, T0 } from '../support/fixture-config.js';
 
 const A = '/rest/api/3';
