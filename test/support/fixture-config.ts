@@ -852,6 +852,7 @@ export function buildConfigFixture(): ConfigFixture {
     editPermissions: [{ type: 'user', accountId: BOB }],
   });
   filter('10007', 'Logged-in users', ADMIN, [{ type: 'loggedin' }]);
+  filter('10008', 'Mixed shares', DAVE, [{ type: 'project', projectId: P_SECRET }, { type: 'global' }]);
 
   // ---- dashboards
   d.dashboards.set('10000', {

@@ -975,10 +975,13 @@ export function renderIssueLinkType(rc: RenderContext, t: IssueLinkType): Json {
 // ---------------------------------------------------------------------------------------------
 // Filters and dashboards
 
-/** Stable int64 id of a share entry without a stored id. */
-function shareId(ownerId: string, kind: number, index: number): number {
-  return Number(ownerId) * 100 + kind * 50 + index;
+/** Stable int64 id of a share entry without a stored id (filters and dashboards do not collide). */
+function shareId(ownerId: string, kind: SharedKind, index: number): number {
+  return Number(ownerId) * 1000 + SHARE_KINDS.indexOf(kind) * 250 + index;
 }
+
+const SHARE_KINDS = ['filter-share', 'filter-edit', 'dashboard-share', 'dashboard-edit'] as const;
+export type SharedKind = (typeof SHARE_KINDS)[number];
 
 /**
  * A SharePermission. Project shares the viewer cannot browse render as `project-unknown`, with no
@@ -1044,12 +1047,10 @@ export function renderSharePermissions(
   rc: RenderContext,
   ownerId: string,
   list: SharePermission[],
-  kind: 'share' | 'edit',
+  kind: SharedKind,
   canSeeProject: (projectId: string) => boolean,
 ): Json[] {
-  return list.map((sp, i) =>
-    renderSharePermission(rc, sp, shareId(ownerId, kind === 'share' ? 0 : 1, i), canSeeProject),
-  );
+  return list.map((sp, i) => renderSharePermission(rc, sp, shareId(ownerId, kind, i), canSeeProject));
 }
 
 export function filterViewUrl(rc: RenderContext, f: Filter): string {

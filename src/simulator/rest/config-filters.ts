@@ -179,9 +179,9 @@ function searchFilters(ctx: RouteContext): RouteResult {
     if (expand.has('favourite')) out.favourite = f.favouritedBy.has(me);
     if (expand.has('favouritedCount')) out.favouritedCount = f.favouritedBy.size;
     if (expand.has('sharePermissions'))
-      out.sharePermissions = renderSharePermissions(rc, f.id, f.sharePermissions, 'share', canSee);
+      out.sharePermissions = renderSharePermissions(rc, f.id, f.sharePermissions, 'filter-share', canSee);
     if (expand.has('editPermissions'))
-      out.editPermissions = renderSharePermissions(rc, f.id, f.editPermissions, 'edit', canSee);
+      out.editPermissions = renderSharePermissions(rc, f.id, f.editPermissions, 'filter-edit', canSee);
     // The pinned FilterDetails schema has no isWritable although the expand is documented.
     if (expand.has('isWritable')) out.isWritable = filterWritable(ctx, f);
     // Subscriptions and last use are not modelled: no subscriptions, no last-use time.
@@ -234,8 +234,8 @@ function getFilter(ctx: RouteContext): RouteResult {
     searchUrl: filterSearchUrl(rc, f),
     favourite: f.favouritedBy.has(ctx.principal.accountId),
     favouritedCount: f.favouritedBy.size,
-    sharePermissions: renderSharePermissions(rc, f.id, f.sharePermissions, 'share', canSee),
-    editPermissions: renderSharePermissions(rc, f.id, f.editPermissions, 'edit', canSee),
+    sharePermissions: renderSharePermissions(rc, f.id, f.sharePermissions, 'filter-share', canSee),
+    editPermissions: renderSharePermissions(rc, f.id, f.editPermissions, 'filter-edit', canSee),
     sharedUsers: userList(
       expand.has('sharedUsers') ? shared.slice(0, 1000).map((id) => renderUser(rc, id)) : [],
       shared.length,
@@ -247,7 +247,7 @@ function getFilter(ctx: RouteContext): RouteResult {
 
 function filterPermissions(ctx: RouteContext): RouteResult {
   const f = visibleFilter(ctx, 404);
-  const body = renderSharePermissions(renderContext(ctx), f.id, f.sharePermissions, 'share', seeProject(ctx));
+  const body = renderSharePermissions(renderContext(ctx), f.id, f.sharePermissions, 'filter-share', seeProject(ctx));
   return { body, identityObjects: body.length };
 }
 
@@ -295,8 +295,9 @@ function renderDashboard(ctx: RouteContext, d: Dashboard, expand: Set<string> | 
   if (has('favourite')) out.isFavourite = d.favouritedBy?.has(ctx.principal.accountId) ?? false;
   if (has('favouritedCount')) out.popularity = d.favouritedBy?.size ?? 0;
   if (has('sharePermissions'))
-    out.sharePermissions = renderSharePermissions(rc, d.id, d.sharePermissions, 'share', canSee);
-  if (has('editPermissions')) out.editPermissions = renderSharePermissions(rc, d.id, d.editPermissions, 'edit', canSee);
+    out.sharePermissions = renderSharePermissions(rc, d.id, d.sharePermissions, 'dashboard-share', canSee);
+  if (has('editPermissions'))
+    out.editPermissions = renderSharePermissions(rc, d.id, d.editPermissions, 'dashboard-edit', canSee);
   if (has('isWritable')) out.isWritable = dashboardWritable(ctx, d);
   if (expand === 'all') out.systemDashboard = false;
   return out;
