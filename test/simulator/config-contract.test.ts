@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { REQUIRED_OPERATIONS } from './required-operations.js';
+import { createSimulator } from '../../src/simulator/create.js';
 import { call, harness } from './config-harness.js';
 import { ADMIN, ALICE, BOB, OUTSIDER } from '../support/fixture-config.js';
 
@@ -404,6 +405,11 @@ describe('configuration reads: contract', () => {
     const ops = new Set(CASES.map((c) => c.op));
     expect([...ops].sort()).toEqual([...REQUIRED_OPERATIONS.config!].sort());
     const registered = new Set(h.sim.routes.keys());
+    expect(REQUIRED_OPERATIONS.config!.filter((op) => !registered.has(op))).toEqual([]);
+  });
+
+  it('is registered by createSimulator', () => {
+    const registered = new Set(createSimulator().routes.keys());
     expect(REQUIRED_OPERATIONS.config!.filter((op) => !registered.has(op))).toEqual([]);
   });
 

@@ -2,12 +2,12 @@
  * Behaviour of screen, tab, tab-field and screen scheme reads.
  */
 import { describe, expect, it } from 'vitest';
-import { allPages, call, harness } from './config-harness.js';
+import { allPages, call, harness, type Body } from './config-harness.js';
 import { ADMIN, ALICE, BOB } from '../support/fixture-config.js';
 
 const A = '/rest/api/3';
 const h = harness();
-type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type J = Body;
 
 describe('screens', () => {
   const op = `GET ${A}/screens`;
