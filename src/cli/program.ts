@@ -3,6 +3,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isTidemarkError } from '../core/index.js';
+import { registerComplianceCommand } from './commands/compliance.js';
 import { registerSimCommand } from './commands/sim.js';
 import { VERSION } from './version.js';
 
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
     .version(VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ sortSubcommands: true });
+  registerComplianceCommand(program);
   registerSimCommand(program);
   return program;
 }

@@ -2,13 +2,22 @@
  * Assembles a complete simulator: auth server, limits, faults, meter, every REST route family and
  * the control API. Tests and `tidemark sim` build simulators through this function.
  */
-import type { Clock } from '../core/index.js';
+import { systemClock, type Clock } from '../core/index.js';
+import { registerDemoApps } from './auth/apps.js';
+import { authPart } from './auth/service.js';
+import type { AuthSettings } from './auth/settings.js';
+import { OffsetClock } from './clock.js';
+import { authControl } from './control/auth.js';
+import { limitsControl } from './control/limits.js';
+import { limitsParts, type LimitsPartsOptions } from './limits/parts.js';
 import { registerConfigRoutes } from './rest/config-routes.js';
+import { registerIdentityRoutes } from './rest/identity.js';
 import { JiraSimulator, type SimulatorParts } from './simulator.js';
 
 export type SiteSize = 'tiny' | 'small' | 'medium' | 'large';
 
-export interface CreateSimulatorOptions {
+export interface CreateSimulatorOptions extends LimitsPartsOptions {
+  /** The simulator runs on an OffsetClock around this clock (default: the system clock). */
   clock?: Clock;
   baseUrl?: string;
   /** Enables /__sim control routes. */
@@ -17,18 +26,36 @@ export interface CreateSimulatorOptions {
   seed?: number;
   /** Size of the generated data; omit for an empty world. */
   size?: SiteSize;
+  /** Token lifetimes and policies of the auth server (defaults: Atlassian's documented values). */
+  auth?: Partial<AuthSettings>;
+  /** Callback URL of the demo OAuth app "Tidemark" (default DEFAULT_DEMO_CALLBACK_URL). */
+  demoCallbackUrl?: string;
+  /** Client secret of the demo app (random when omitted). */
+  demoClientSecret?: string;
 }
 
-export function simulatorParts(): SimulatorParts {
-  return { routes: [registerConfigRoutes], control: [] };
+export function simulatorParts(
+  options: LimitsPartsOptions & Pick<CreateSimulatorOptions, 'auth'> = {},
+): SimulatorParts {
+  return {
+    ...limitsParts(options),
+    auth: authPart(options.auth),
+    routes: [registerIdentityRoutes, registerConfigRoutes],
+    control: [limitsControl, authControl],
+  };
 }
 
 export function createSimulator(options: CreateSimulatorOptions = {}): JiraSimulator {
   const sim = new JiraSimulator({
-    ...(options.clock ? { clock: options.clock } : {}),
+    clock: new OffsetClock(options.clock ?? systemClock),
     ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
     control: options.control ?? false,
-    parts: simulatorParts(),
+    parts: simulatorParts(options),
+  });
+  // Registers nothing unless the world has the demo admin (demo.admin@tidemark.test).
+  registerDemoApps(sim.world, {
+    ...(options.demoCallbackUrl ? { callbackUrl: options.demoCallbackUrl } : {}),
+    ...(options.demoClientSecret ? { clientSecret: options.demoClientSecret } : {}),
   });
   return sim;
 }

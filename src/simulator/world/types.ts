@@ -19,6 +19,12 @@ export interface Account {
   locale: string;
   /** Simulator-only: the e-mail used at the simulated login (may differ from the visible one). */
   loginEmail: string;
+  /**
+   * Simulator-only: when the profile (name, e-mail, avatar…) last changed, in ms. The personal-data
+   * reporting API answers `updated` for an account changed after the app's `updatedAt`. Absent:
+   * unchanged since the world was built.
+   */
+  profileUpdatedAt?: number;
 }
 
 /** An OAuth 2.0 (3LO) app registered in the simulated developer console. */
