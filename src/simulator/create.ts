@@ -10,6 +10,7 @@ import { OffsetClock } from './clock.js';
 import { authControl } from './control/auth.js';
 import { limitsControl } from './control/limits.js';
 import { limitsParts, type LimitsPartsOptions } from './limits/parts.js';
+import { registerConfigRoutes } from './rest/config-routes.js';
 import { registerIdentityRoutes } from './rest/identity.js';
 import { JiraSimulator, type SimulatorParts } from './simulator.js';
 import { registerAgileRoutes } from './rest/agile.js';
@@ -54,6 +55,7 @@ export function simulatorParts(
     auth: authPart(options.auth),
     routes: [
       registerIdentityRoutes,
+      registerConfigRoutes,
       registerAgileRoutes,
       registerServiceDeskRoutes,
       registerWebhookRoutes,

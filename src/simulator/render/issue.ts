@@ -9,7 +9,7 @@
  * type, options, children) for the issues it renders.
  *
  * Embedded page caps (decided from the reference and the recorded BTS-1 issue; see docs/design.md
- * §5.4): `fields.comment` holds the *first* 20 visible comments (oldest first) with
+ * §5.11): `fields.comment` holds the *first* 20 visible comments (oldest first) with
  * `maxResults` = the number returned (0 when empty, as recorded) and the true `total`;
  * `fields.worklog` holds the first 20 visible worklogs with `maxResults: 20` (as recorded);
  * `expand=changelog` holds the most recent `changelogLimit` histories (100 on GET issue, 40 on

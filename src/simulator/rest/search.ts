@@ -2,7 +2,7 @@
  * Enhanced JQL search: GET/POST /rest/api/3/search/jql, POST /search/approximate-count, and the
  * removed legacy GET/POST /rest/api/3/search (410).
  *
- * Page sizes (docs/design.md §5.4): maxResults defaults to 50 and must lie in 1…5000 (Jira Cloud
+ * Page sizes (docs/design.md §5.11): maxResults defaults to 50 and must lie in 1…5000 (Jira Cloud
  * answers 400 outside that range). Within it the page is silently capped: 5000 when only `id`
  * and/or `key` are requested (no expand, no properties), 100 otherwise. The response carries no
  * maxResults, so the cap shows only as a shorter page with a nextPageToken.

@@ -3,7 +3,7 @@
  * worklog properties, the change feeds GET /worklog/updated and /worklog/deleted, and POST
  * /worklog/list (a bare array).
  *
- * Feeds (docs/design.md §5.4): entries come from SiteData.worklogUpdates / worklogDeletions (one
+ * Feeds (docs/design.md §5.11): entries come from SiteData.worklogUpdates / worklogDeletions (one
  * entry per change; a worklog updated twice is listed once, at its latest time). `since` is
  * inclusive (epoch ms), pages hold at most 1000 entries oldest first, changes from the last 60 s
  * are left out, `until` is the time of the youngest entry on the page (or `since` on an empty

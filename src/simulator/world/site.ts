@@ -167,6 +167,8 @@ export interface FieldDef {
   navigable: boolean;
   orderable: boolean;
   clauseNames: string[];
+  /** Team-managed projects have project-scoped custom fields. */
+  projectId?: string;
 }
 
 export interface FieldOption {
@@ -331,6 +333,8 @@ export interface Group {
 }
 
 export interface SharePermission {
+  /** Jira's id of the share entry; renderers derive a stable one when absent. */
+  id?: string;
   type: 'global' | 'loggedin' | 'project' | 'group' | 'user' | 'project-unknown';
   projectId?: string;
   roleId?: string;
@@ -370,6 +374,8 @@ export interface Dashboard {
   sharePermissions: SharePermission[];
   editPermissions: SharePermission[];
   gadgets: DashboardGadget[];
+  /** Accounts that marked the dashboard as a favourite (absent = nobody). */
+  favouritedBy?: Set<string>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -415,6 +421,11 @@ export interface Project {
   isPrivate: boolean;
   /** Live projects only are visible by default; 'deleted' projects sit in the trash, 'archived' are read-only. */
   status: 'live' | 'archived' | 'deleted';
+  /** When and by whom the project was archived or moved to the trash (absent when unknown). */
+  archivedAt?: number;
+  archivedById?: string;
+  deletedAt?: number;
+  deletedById?: string;
   components: Map<string, Component>;
   versions: Map<string, Version>;
   /** role id → actors */
