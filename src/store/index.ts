@@ -27,3 +27,20 @@ export type { LockOwner, LockTimings, LockFile } from './lock.js';
 export { DEFAULT_LOCK_TIMINGS } from './lock.js';
 export { Chunker } from './chunker.js';
 export type { ChunkerParams, RepoConfig } from './config.js';
+export { check, type CheckReport, type CheckProblem } from './check.js';
+export {
+  forget,
+  forgetSnapshots,
+  applyPolicy,
+  parseDuration,
+  formatDuration,
+  policyIsEmpty,
+  isoYearWeek,
+  type RetentionPolicy,
+  type CalendarDuration,
+  type PolicyDecision,
+  type ForgetResult,
+  type ForgetGroup,
+} from './forget.js';
+export { prune, type PruneOptions, type PruneReport } from './prune.js';
+export { repoStats, type RepoStats } from './stats.js';

@@ -214,44 +214,56 @@ export class Repository {
    * Brings the in-memory index up to date with the index files: loads new ones, and rebuilds it
    * from scratch when a loaded one disappeared or was superseded (after a prune).
    */
-  async refreshIndex(): Promise<void> {
+  async refreshIndex(options: { onDamaged?: (file: string, error: TidemarkError) => void } = {}): Promise<void> {
     this.assertOpen();
+    const read = async (n: string): Promise<IndexFileDoc | undefined> => {
+      try {
+        return await this.readIndexFile(n);
+      } catch (e) {
+        if (e instanceof TidemarkError && e.kind === 'not-found') return undefined;
+        if (e instanceof TidemarkError && e.kind === 'corrupt' && options.onDamaged) {
+          options.onDamaged(n, e);
+          return undefined;
+        }
+        throw e;
+      }
+    };
     const names = (await listAll(this.backend, 'index/')).map((f) => f.name).filter((n) => isId(n.slice(6)));
     const present = new Set(names);
     const fresh: Array<[string, IndexFileDoc]> = [];
     for (const n of names) {
       if (this.loadedIndexFiles.has(n)) continue;
-      try {
-        fresh.push([n, await this.readIndexFile(n)]);
-      } catch (e) {
-        if (e instanceof TidemarkError && e.kind === 'not-found') continue;
-        throw e;
-      }
+      const doc = await read(n);
+      if (doc) fresh.push([n, doc]);
     }
     const superseded = new Set(fresh.flatMap(([, d]) => d.supersedes.map((s) => `index/${s}`)));
     const rebuild =
       [...this.loadedIndexFiles].some((n) => !present.has(n) || superseded.has(n)) && this.loadedIndexFiles.size > 0;
     if (rebuild) {
       this.loadedIndexFiles = new Set();
+      this.supersededFiles.clear();
       (this as { index: BlobIndex }).index = new BlobIndex();
       const all: Array<[string, IndexFileDoc]> = [];
       for (const n of names) {
         const hit = fresh.find(([f]) => f === n);
-        try {
-          all.push(hit ?? [n, await this.readIndexFile(n)]);
-        } catch (e) {
-          if (!(e instanceof TidemarkError && e.kind === 'not-found')) throw e;
-        }
+        const doc = hit ? hit[1] : await read(n);
+        if (doc) all.push([n, doc]);
       }
       fresh.splice(0, fresh.length, ...all);
       for (const [, d] of all) for (const s of d.supersedes) superseded.add(`index/${s}`);
     }
     for (const [n, d] of fresh) {
       this.loadedIndexFiles.add(n);
-      if (superseded.has(n)) continue;
+      if (superseded.has(n)) {
+        this.supersededFiles.add(n);
+        continue;
+      }
       for (const p of d.packs) this.index.addPack(p);
     }
   }
+
+  /** @internal Index files present but superseded by another (left by an interrupted prune). */
+  readonly supersededFiles = new Set<string>();
 
   /** @internal Names of the index files the in-memory index was built from. */
   indexFiles(): string[] {
@@ -308,7 +320,10 @@ export class Repository {
   }
 
   /** Every snapshot (checkpoints included), newest first, optionally only those with the given labels. */
-  async listSnapshots(filter: Labels = {}): Promise<Snapshot[]> {
+  async listSnapshots(
+    filter: Labels = {},
+    options: { onDamaged?: (file: string, error: TidemarkError) => void } = {},
+  ): Promise<Snapshot[]> {
     this.assertOpen();
     const out: Snapshot[] = [];
     for (const f of await listAll(this.backend, 'snapshots/')) {
@@ -319,6 +334,10 @@ export class Repository {
         if (matchesLabels(s.labels, filter)) out.push(s);
       } catch (e) {
         if (e instanceof TidemarkError && e.kind === 'not-found') continue; // forgotten meanwhile
+        if (e instanceof TidemarkError && e.kind === 'corrupt' && options.onDamaged) {
+          options.onDamaged(f.name, e);
+          continue;
+        }
         throw e;
       }
     }

@@ -38,6 +38,11 @@ export interface Backend {
   stat(name: string): Promise<FileInfo>;
   /** Deletes a file. Deleting a missing file is not an error. */
   delete(name: string): Promise<void>;
+  /**
+   * Optional: removes leftovers of interrupted writes older than `olderThanMs` (temporary files of
+   * the fs backend). Returns how many were removed.
+   */
+  sweep?(nowMs: number, olderThanMs: number): Promise<number>;
   /** Releases connections and handles. */
   close(): Promise<void>;
 }

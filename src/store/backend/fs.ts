@@ -144,7 +144,7 @@ export class FsBackend implements Backend {
   }
 
   /** Deletes temporary files older than `olderThanMs` (left by writers that were killed). */
-  async sweepTemporary(nowMs: number, olderThanMs: number): Promise<number> {
+  async sweep(nowMs: number, olderThanMs: number): Promise<number> {
     const dir = path.join(this.root, TMP);
     let removed = 0;
     let names: string[];

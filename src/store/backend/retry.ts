@@ -75,6 +75,10 @@ export class RetryBackend implements Backend {
     return this.run('delete', name, () => this.inner.delete(name));
   }
 
+  async sweep(nowMs: number, olderThanMs: number): Promise<number> {
+    return (await this.inner.sweep?.(nowMs, olderThanMs)) ?? 0;
+  }
+
   close(): Promise<void> {
     return this.inner.close();
   }

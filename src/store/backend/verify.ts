@@ -58,6 +58,10 @@ export class VerifyingBackend implements Backend {
     return this.inner.delete(name);
   }
 
+  async sweep(nowMs: number, olderThanMs: number): Promise<number> {
+    return (await this.inner.sweep?.(nowMs, olderThanMs)) ?? 0;
+  }
+
   close(): Promise<void> {
     return this.inner.close();
   }
