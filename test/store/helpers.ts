@@ -104,3 +104,59 @@ export async function totalBytes(backend: Backend, prefix = ''): Promise<number>
 export async function fileNames(backend: Backend, prefix = ''): Promise<string[]> {
   return (await listAll(backend, prefix)).map((f) => f.name).sort();
 }
+
+/**
+ * A backend wrapper that fails chosen operations, to stop a run at an exact point (a "crash"
+ * between two writes) or to simulate a full disk.
+ */
+export class FaultyBackend implements Backend {
+  readonly location: string;
+  private rules: Array<{
+    op: 'put' | 'delete' | 'get';
+    match: (name: string) => boolean;
+    times: number;
+    error: () => unknown;
+  }> = [];
+
+  constructor(readonly inner: Backend) {
+    this.location = inner.location;
+  }
+
+  failOn(op: 'put' | 'delete' | 'get', match: (name: string) => boolean, error: () => unknown, times = 1): void {
+    this.rules.push({ op, match, times, error });
+  }
+
+  clear(): void {
+    this.rules = [];
+  }
+
+  private trip(op: 'put' | 'delete' | 'get', name: string): void {
+    const rule = this.rules.find((r) => r.op === op && r.times > 0 && r.match(name));
+    if (rule) {
+      rule.times--;
+      throw rule.error();
+    }
+  }
+
+  async put(name: string, body: Parameters<Backend['put']>[1]): Promise<void> {
+    this.trip('put', name);
+    return this.inner.put(name, body);
+  }
+  async get(name: string, options?: Parameters<Backend['get']>[1]): Promise<Buffer> {
+    this.trip('get', name);
+    return this.inner.get(name, options);
+  }
+  list(prefix: string) {
+    return this.inner.list(prefix);
+  }
+  stat(name: string) {
+    return this.inner.stat(name);
+  }
+  async delete(name: string): Promise<void> {
+    this.trip('delete', name);
+    return this.inner.delete(name);
+  }
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
