@@ -94,6 +94,11 @@ export interface SnapshotReader {
   walk(tree?: TreeId): AsyncIterable<WalkItem>;
   /** A record's JSON value. */
   readRecord<T = unknown>(id: BlobId): Promise<T>;
+  /**
+   * Many records at once, read with few storage calls (grouped by pack). Yields `[id, value]` in
+   * storage order, not in the order given; duplicates are read once.
+   */
+  readRecords<T = unknown>(ids: Iterable<BlobId>): AsyncIterable<[BlobId, T]>;
   /** A data blob's bytes. */
   readBytes(id: BlobId): Promise<Buffer>;
   /** A file's bytes, chunk by chunk. */

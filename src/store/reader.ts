@@ -85,6 +85,12 @@ export class RepoSnapshotReader implements SnapshotReader {
     return parseJson(await this.repo.readBlob(BlobType.Data, id), `record ${id}`) as T;
   }
 
+  async *readRecords<T = unknown>(ids: Iterable<BlobId>): AsyncIterable<[BlobId, T]> {
+    for await (const [id, bytes] of this.repo.readBlobs(BlobType.Data, new Set(ids))) {
+      yield [id, parseJson(bytes, `record ${id}`) as T];
+    }
+  }
+
   readBytes(id: BlobId): Promise<Buffer> {
     return this.repo.readBlob(BlobType.Data, id);
   }

@@ -279,7 +279,14 @@ export class RepoSnapshotWriter implements SnapshotWriter {
     try {
       await this.flush();
       const id = await this.writeSnapshot(root, undefined, stats);
-      const superseded = [...this.ownCheckpoints, ...(this.resumed ? [this.resumed.id] : [])];
+      // this snapshot supersedes the checkpoints of its labels that are not newer than it: its own,
+      // the one it continued, and any left behind by runs that were killed before cleaning up
+      const superseded = new Set([...this.ownCheckpoints, ...(this.resumed ? [this.resumed.id] : [])]);
+      for (const s of await this.repo.listSnapshots(this.labels)) {
+        if (s.incomplete !== undefined && sameLabels(s.labels, this.labels) && Date.parse(s.time) <= this.openedAt) {
+          superseded.add(s.id);
+        }
+      }
       for (const old of superseded) await this.repo.backend.delete(`snapshots/${old}`);
       return id;
     } finally {
