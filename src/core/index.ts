@@ -7,3 +7,4 @@ export * from './clock.js';
 export * from './progress.js';
 export * from './logger.js';
 export * from './html.js';
+export * from './concurrency.js';

@@ -71,8 +71,34 @@ export function userAgent(version: string, mode: DeploymentMode): string {
   return `jira-tidemark-int/${version} (tidemark; mode=${mode})`;
 }
 
+/** Requests and points per route key, as this client counted them. */
+export class ClientUsage {
+  readonly byRoute = new Map<string, { requests: number; points: number }>();
+  add(key: string, points: number): void {
+    const u = this.byRoute.get(key) ?? { requests: 0, points: 0 };
+    u.requests += 1;
+    u.points += points;
+    this.byRoute.set(key, u);
+  }
+  get points(): number {
+    let n = 0;
+    for (const u of this.byRoute.values()) n += u.points;
+    return n;
+  }
+  get requests(): number {
+    let n = 0;
+    for (const u of this.byRoute.values()) n += u.requests;
+    return n;
+  }
+  toJSON(): Record<string, { requests: number; points: number }> {
+    return Object.fromEntries([...this.byRoute].sort(([a], [b]) => a.localeCompare(b)));
+  }
+}
+
 export class JiraClient {
   readonly cloudId: string;
+  /** Requests and points of this client's answered requests (errors included, 429s excluded). */
+  readonly usage = new ClientUsage();
   readonly apiBaseUrl: string;
   readonly governor: RateGovernor;
   private readonly handler: Handler;
@@ -108,7 +134,10 @@ export class JiraClient {
     const req = this.prepare(key, options, 'json');
     const res = await this.handler(req);
     const text = res.status === 204 ? '' : await res.text();
-    if (res.status >= 400) throw this.errorFor(req, res, text);
+    if (res.status >= 400) {
+      if (res.status !== 429) this.usage.add(key, 1);
+      throw this.errorFor(req, res, text);
+    }
     let body: unknown;
     if (text !== '') {
       try {
@@ -128,6 +157,7 @@ export class JiraClient {
     }
     const points = pointsOf(key, res.status, body);
     await this.governor.settle(req.ticket, points);
+    this.usage.add(key, points);
     return { status: res.status, headers: res.headers, body: body as ResponseBody<K>, points };
   }
 
@@ -138,6 +168,7 @@ export class JiraClient {
   async stream<K extends RouteKey>(key: K, options: RequestOptions<K> = {}): Promise<Response> {
     const req = this.prepare(key, options, 'stream');
     const res = await this.handler(req);
+    if (res.status !== 429) this.usage.add(key, pointsOf(key, res.status, res.status >= 400 ? undefined : {}));
     if (res.status >= 400) throw this.errorFor(req, res, await res.text());
     return res;
   }

@@ -1,0 +1,285 @@
+/**
+ * BackupRun: one backup of one site into the repository (docs/design.md §8).
+ *
+ * Phases: discovery → configuration → issues (id walk, change detection, hydration in groups with
+ * checkpoints) → snapshot. A full run hydrates every issue; an incremental run hydrates new and
+ * changed issues and reuses the parent snapshot's subtree for every other one. A run that finds a
+ * checkpoint of its site continues it: finished issues are not fetched again.
+ */
+import { TidemarkError, chunks, silentLogger, systemClock, toTidemarkError, type Clock, type Logger, type ProgressSink, nullSink } from '../core/index.js';
+import type { JiraClient } from '../jira/index.js';
+import type { Labels, Repository, SnapshotReader, SnapshotWriter, TreeEntry, TreeId } from '../store/index.js';
+import { backupConfiguration } from './config.js';
+import { Counts, DEFAULT_CONCURRENCY, type BackupContext, type Concurrency } from './context.js';
+import { hydrateIssues, walkIssueIds, type KnownAttachments, type KnownIssue } from './issues.js';
+import { stable } from './records.js';
+
+export interface BackupSite {
+  cloudId: string;
+  name: string;
+  /** The site's URL, e.g. https://acme.atlassian.net. */
+  url: string;
+}
+
+export interface BackupOptions {
+  client: JiraClient;
+  repository: Repository;
+  site: BackupSite;
+  /** Hydrate every issue, ignoring the parent snapshot. */
+  full?: boolean;
+  clock?: Clock;
+  logger?: Logger;
+  progress?: ProgressSink;
+  fetch?: typeof fetch;
+  concurrency?: Partial<Concurrency>;
+  signal?: AbortSignal;
+  /** How far before the parent's watermark to look for updated issues. Default 10 minutes. */
+  overlapMs?: number;
+  /** Issues hydrated between checkpoints. Default 2,000. */
+  checkpointEvery?: number;
+  /** Issues hydrated together (bulk fetches and list batches are shared within a group). Default 1,000. */
+  groupSize?: number;
+  tool: { version: string; mode: string };
+}
+
+export interface BackupReport {
+  snapshot: string;
+  parent: string | null;
+  resumedFrom: string | null;
+  mode: 'full' | 'incremental';
+  site: BackupSite;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  issues: { total: number; hydrated: number; reused: number; deleted: number };
+  entities: Record<string, unknown>;
+  points: { total: number; requests: number; byEndpoint: Record<string, { requests: number; points: number }> };
+  repository: Record<string, number>;
+  checkpoints: number;
+}
+
+/** The site record (root `site`): what was backed up and how. */
+interface SiteRecord {
+  cloudId: string;
+  name: string;
+  url: string;
+  serverInfo: unknown;
+  run: { tool: string; mode: 'full' | 'incremental'; startedAt: string; watermark: number; parent: string | null };
+}
+
+const JOB = 'backup';
+
+export function siteLabels(site: BackupSite): Labels {
+  return { site: new URL(site.url).host };
+}
+
+async function listDir(reader: SnapshotReader, path: string[]): Promise<Map<string, TreeEntry>> {
+  const dir = await reader.lookup(path);
+  const out = new Map<string, TreeEntry>();
+  if (!dir || dir.type !== 'tree') return out;
+  for await (const e of reader.list(dir.tree)) out.set(e.name, e);
+  return out;
+}
+
+/** Attachment files in a snapshot, by attachment id (for reuse: bytes never change under an id). */
+async function attachmentsOf(reader: SnapshotReader, issues: Map<string, TreeEntry>, only?: ReadonlySet<string>): Promise<KnownAttachments> {
+  const out: KnownAttachments = new Map();
+  for (const [id, e] of issues) {
+    if (e.type !== 'tree' || (only && !only.has(id))) continue;
+    for await (const child of reader.list(e.tree)) {
+      if (child.name !== 'attachments' || child.type !== 'tree') continue;
+      for await (const f of reader.list(child.tree)) if (f.type === 'file') out.set(f.name, f);
+    }
+  }
+  return out;
+}
+
+/** The `updated` of each issue in `ids` as the parent stored it. */
+async function knownIssues(reader: SnapshotReader, issues: Map<string, TreeEntry>, ids: Iterable<string>): Promise<Map<string, KnownIssue>> {
+  const out = new Map<string, KnownIssue>();
+  for (const id of ids) {
+    const e = issues.get(id);
+    if (!e || e.type !== 'tree') continue;
+    let updated: string | null = null;
+    for await (const child of reader.list(e.tree)) {
+      if (child.name === 'issue' && child.type === 'record') updated = typeof child.meta?.updated === 'string' ? child.meta.updated : null;
+    }
+    out.set(id, { tree: e.tree, updated });
+  }
+  return out;
+}
+
+function jqlDate(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `${d.getUTCFullYear()}/${p(d.getUTCMonth() + 1)}/${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}`;
+}
+
+export async function runBackup(options: BackupOptions): Promise<BackupReport> {
+  const clock = options.clock ?? systemClock;
+  const progress = options.progress ?? nullSink;
+  const logger = options.logger ?? silentLogger;
+  const startedAt = clock.now();
+  const labels = siteLabels(options.site);
+  const repo = options.repository;
+  const parentSnap = options.full ? undefined : await repo.latestSnapshot(labels);
+  const checkpoint = await repo.findCheckpoint(labels);
+  const writer: SnapshotWriter = await repo.openSnapshotWriter({
+    labels,
+    ...(parentSnap ? { parent: parentSnap.id } : {}),
+    ...(checkpoint ? { continueFrom: checkpoint.id } : {}),
+    time: startedAt,
+  });
+  const counts = new Counts();
+  const ctx: BackupContext = {
+    client: options.client,
+    writer,
+    fetch: options.fetch ?? fetch,
+    clock,
+    logger,
+    progress,
+    job: JOB,
+    counts,
+    concurrency: { ...DEFAULT_CONCURRENCY, ...(options.concurrency ?? {}) },
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
+  let checkpoints = 0;
+  try {
+    // A continued checkpoint keeps its run's mode, parent and watermark.
+    const resumed = writer.resumedFrom;
+    const resumedSite = resumed ? await readSiteRecord(resumed) : undefined;
+    const parentId = resumedSite ? resumedSite.run.parent : (parentSnap?.id ?? null);
+    const parent = parentId ? await writer.reader(parentId) : undefined;
+    const mode: 'full' | 'incremental' = resumedSite?.run.mode ?? (parent ? 'incremental' : 'full');
+    const watermark = resumedSite?.run.watermark ?? startedAt;
+    progress.emit({ type: 'start', job: JOB, at: clock.now() });
+
+    progress.emit({ type: 'phase', job: JOB, phase: 'discovery', at: clock.now() });
+    const serverInfo = (await options.client.request('GET /rest/api/3/serverInfo', ctx.signal ? { signal: ctx.signal } : {})).body;
+    const siteRecord: SiteRecord = {
+      cloudId: options.site.cloudId,
+      name: options.site.name,
+      url: options.site.url,
+      serverInfo: stable(serverInfo),
+      run: { tool: `tidemark ${options.tool.version} (${options.tool.mode})`, mode, startedAt: new Date(watermark).toISOString(), watermark, parent: parentId },
+    };
+    const siteStored = await writer.putRecord(siteRecord);
+    const siteEntry: TreeEntry = { name: 'site', type: 'record', blob: siteStored.id, size: siteStored.size };
+
+    progress.emit({ type: 'phase', job: JOB, phase: 'configuration', at: clock.now() });
+    const config = await backupConfiguration(ctx);
+
+    // ---- issues ----
+    progress.emit({ type: 'phase', job: JOB, phase: 'issue ids', at: clock.now() });
+    const current: string[] = [];
+    for (const p of config.projects) current.push(...(await walkIssueIds(ctx, p.id)));
+    const currentSet = new Set(current);
+    const parentIssues = parent ? await listDir(parent, ['issues']) : new Map<string, TreeEntry>();
+    const done = resumed ? await listDir(resumed, ['issues']) : new Map<string, TreeEntry>();
+
+    let toHydrate: string[];
+    let known = new Map<string, KnownIssue>();
+    const issueEntries = new Map<string, TreeEntry>();
+    for (const [id, e] of done) if (currentSet.has(id)) issueEntries.set(id, e);
+    if (mode === 'full') {
+      toHydrate = current.filter((id) => !done.has(id));
+    } else {
+      progress.emit({ type: 'phase', job: JOB, phase: 'changes', at: clock.now() });
+      const since = jqlDate((await watermarkOf(parent!)) - (options.overlapMs ?? 10 * 60_000));
+      const changed = new Set<string>();
+      for (const p of config.projects) for (const id of await walkIssueIds(ctx, p.id, `updated >= '${since}'`)) changed.add(id);
+      toHydrate = current.filter((id) => !done.has(id) && (changed.has(id) || !parentIssues.has(id)));
+      known = await knownIssues(parent!, parentIssues, toHydrate.filter((id) => parentIssues.has(id)));
+      for (const id of current) {
+        if (done.has(id) || toHydrate.includes(id)) continue;
+        const e = parentIssues.get(id);
+        if (e) {
+          issueEntries.set(id, e);
+          counts.reuse('issue');
+        }
+      }
+    }
+    const deleted = [...parentIssues.keys()].filter((id) => !currentSet.has(id));
+    const knownAttachments = parent ? await attachmentsOf(parent, parentIssues, new Set(toHydrate)) : new Map();
+    if (resumed) for (const [id, f] of await attachmentsOf(resumed, done)) knownAttachments.set(id, f);
+
+    progress.emit({ type: 'phase', job: JOB, phase: 'issues', at: clock.now(), total: toHydrate.length, unit: 'issues' });
+    let hydrated = 0;
+    let sinceCheckpoint = 0;
+    const missing: string[] = [];
+    for (const group of chunks(toHydrate, options.groupSize ?? 1_000)) {
+      const result = await hydrateIssues(ctx, group, known, knownAttachments);
+      for (const [id, e] of result.entries) issueEntries.set(id, e);
+      missing.push(...result.missing);
+      hydrated += group.length;
+      sinceCheckpoint += group.length;
+      const elapsed = clock.now() - startedAt;
+      progress.emit({
+        type: 'progress',
+        job: JOB,
+        phase: 'issues',
+        at: clock.now(),
+        done: hydrated,
+        total: toHydrate.length,
+        unit: 'issues',
+        points: options.client.usage.points,
+        bytes: counts.attachmentBytes,
+        ...(hydrated > 0 ? { etaMs: Math.round((elapsed / hydrated) * (toHydrate.length - hydrated)) } : {}),
+      });
+      if (sinceCheckpoint >= (options.checkpointEvery ?? 2_000) && hydrated < toHydrate.length) {
+        sinceCheckpoint = 0;
+        const root = await writeRoot(writer, siteEntry, config.entry, issueEntries);
+        await writer.checkpoint(root, 'checkpoint', { issues: issueEntries.size });
+        checkpoints++;
+      }
+    }
+    counts.issuesDeleted = deleted.length + missing.filter((id) => !deleted.includes(id)).length;
+
+    progress.emit({ type: 'phase', job: JOB, phase: 'snapshot', at: clock.now() });
+    const root = await writeRoot(writer, siteEntry, config.entry, issueEntries);
+    const stats = { issues: issueEntries.size, hydrated, deleted: counts.issuesDeleted, points: options.client.usage.points };
+    const snapshot = await writer.finish(root, stats);
+    const finishedAt = clock.now();
+    const report: BackupReport = {
+      snapshot,
+      parent: parentId,
+      resumedFrom: resumed ? resumed.snapshot.id : null,
+      mode,
+      site: options.site,
+      startedAt: new Date(startedAt).toISOString(),
+      finishedAt: new Date(finishedAt).toISOString(),
+      durationMs: finishedAt - startedAt,
+      issues: { total: issueEntries.size, hydrated, reused: counts.reused.get('issue') ?? 0, deleted: counts.issuesDeleted },
+      entities: counts.toJSON(),
+      points: { total: options.client.usage.points, requests: options.client.usage.requests, byEndpoint: options.client.usage.toJSON() },
+      repository: { ...writer.stats },
+      checkpoints,
+    };
+    progress.emit({ type: 'done', job: JOB, at: finishedAt, summary: report as unknown as Record<string, unknown> });
+    return report;
+  } catch (e) {
+    const err = toTidemarkError(e);
+    progress.emit({ type: 'failed', job: JOB, at: clock.now(), error: { kind: err.kind, message: err.message, ...(err.hint ? { hint: err.hint } : {}) } });
+    await writer.abort().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function readSiteRecord(reader: SnapshotReader): Promise<SiteRecord | undefined> {
+  const e = await reader.lookup(['site']);
+  if (!e || e.type !== 'record') return undefined;
+  return reader.readRecord<SiteRecord>(e.blob);
+}
+
+/** The parent run's watermark (when its id walk started), from its site record. */
+async function watermarkOf(parent: SnapshotReader): Promise<number> {
+  const site = await readSiteRecord(parent);
+  const t = site?.run.watermark ?? Date.parse(parent.snapshot.time);
+  if (!Number.isFinite(t)) throw new TidemarkError('corrupt', `the parent snapshot ${parent.snapshot.id} has no usable watermark`);
+  return t;
+}
+
+async function writeRoot(writer: SnapshotWriter, site: TreeEntry, config: TreeEntry, issues: Map<string, TreeEntry>): Promise<TreeId> {
+  const issuesDir = await writer.writeTree([...issues.values()]);
+  return writer.writeTree([site, config, { name: 'issues', type: 'tree', tree: issuesDir }]);
+}
