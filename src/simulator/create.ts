@@ -3,9 +3,12 @@
  * the control API. Tests and `tidemark sim` build simulators through this function.
  */
 import type { Clock } from '../core/index.js';
-import { JiraSimulator, type SimulatorParts } from './simulator.js';
+import { worldControl } from './control/world.js';
+import { generateWorld } from './generator/world.js';
+import type { WorldSize } from './generator/sizes.js';
+import { JiraSimulator, emptyWorld, type SimulatorParts } from './simulator.js';
 
-export type SiteSize = 'tiny' | 'small' | 'medium' | 'large';
+export type SiteSize = WorldSize;
 
 export interface CreateSimulatorOptions {
   clock?: Clock;
@@ -19,14 +22,18 @@ export interface CreateSimulatorOptions {
 }
 
 export function simulatorParts(): SimulatorParts {
-  return { routes: [], control: [] };
+  return { routes: [], control: [worldControl] };
 }
 
 export function createSimulator(options: CreateSimulatorOptions = {}): JiraSimulator {
+  const world = options.size
+    ? generateWorld({ seed: options.seed ?? 1, size: options.size })
+    : emptyWorld(options.seed ?? 0);
   const sim = new JiraSimulator({
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
     control: options.control ?? false,
+    world,
     parts: simulatorParts(),
   });
   return sim;

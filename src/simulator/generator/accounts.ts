@@ -8,7 +8,7 @@
  *     in the restricted project's roles;
  *   - a service account ('app', "Tidemark Backup Bot") member of every site with admin groups;
  *   - "Automation for Jira" ('app'), which authors automated changes.
- * The rest are people (some inactive, some with hidden e-mail, some with hostile names) and JSM
+ * Their account ids are fixed (FIXED_ACCOUNT_IDS). The rest are people (some inactive, some with hidden e-mail, some with hostile names) and JSM
  * portal customers ('customer').
  */
 import type { Account, AccountType } from '../world/types.js';
@@ -19,6 +19,17 @@ export const DEMO_ADMIN_EMAIL = 'demo.admin@tidemark.test';
 export const DEMO_USER_EMAIL = 'demo.user@tidemark.test';
 export const SERVICE_ACCOUNT_EMAIL = 'tidemark-backup-bot@serviceaccount.atlassian.com';
 export const AUTOMATION_EMAIL = 'automation@connect.atlassian.com';
+
+/**
+ * Account ids of the fixed accounts. They do not depend on the seed, so registrations that refer
+ * to them (the demo OAuth app's owner, the service account's credential) survive a reseed.
+ */
+export const FIXED_ACCOUNT_IDS = {
+  demoAdmin: Rng.of(0, 'fixed-account', 'demo.admin').hex(24),
+  demoUser: Rng.of(0, 'fixed-account', 'demo.user').hex(24),
+  serviceAccount: `557058:${Rng.of(0, 'fixed-account', 'service').uuid()}`,
+  automation: `557058:${Rng.of(0, 'fixed-account', 'automation').uuid()}`,
+} as const;
 
 export interface WorldAccounts {
   all: Account[];
@@ -70,10 +81,16 @@ export function generateAccounts(seed: number, count: number, customers: number)
     all.push(a);
     return a;
   };
-  const demoAdmin = make('atlassian', 'Demo Admin', DEMO_ADMIN_EMAIL);
-  const demoUser = make('atlassian', 'Demo User', DEMO_USER_EMAIL);
-  const serviceAccount = make('app', 'Tidemark Backup Bot', SERVICE_ACCOUNT_EMAIL, { hideEmail: true });
-  const automation = make('app', 'Automation for Jira', AUTOMATION_EMAIL, { hideEmail: true });
+  const demoAdmin = make('atlassian', 'Demo Admin', DEMO_ADMIN_EMAIL, { id: FIXED_ACCOUNT_IDS.demoAdmin });
+  const demoUser = make('atlassian', 'Demo User', DEMO_USER_EMAIL, { id: FIXED_ACCOUNT_IDS.demoUser });
+  const serviceAccount = make('app', 'Tidemark Backup Bot', SERVICE_ACCOUNT_EMAIL, {
+    hideEmail: true,
+    id: FIXED_ACCOUNT_IDS.serviceAccount,
+  });
+  const automation = make('app', 'Automation for Jira', AUTOMATION_EMAIL, {
+    hideEmail: true,
+    id: FIXED_ACCOUNT_IDS.automation,
+  });
   const people: Account[] = [demoAdmin, demoUser];
   const used = new Set<string>();
   for (let i = people.length; i < count; i++) {
