@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson, sha256Hex } from '../../src/core/index.js';
 import { generateWorld, GENERATION_END } from '../../src/simulator/generator/index.js';
-import { dumpSite, GROUND_TRUTH_FORMAT } from '../../src/simulator/world/dump.js';
+import { dumpSite, dumpSiteChunks, GROUND_TRUTH_FORMAT } from '../../src/simulator/world/dump.js';
 import { contentBytes } from '../../src/simulator/world/content.js';
 import { FIELD_IDS } from '../../src/simulator/world/fields.js';
 import { textDoc } from '../../src/simulator/world/adf.js';
@@ -154,5 +154,13 @@ describe('dumpSite', () => {
     expect(changed.map((x) => x.id)).toEqual([issue.id]);
     expect(JSON.stringify(changed[0]!.comments)).toContain('ground truth sees this');
     expect(canonicalJson(after.config)).toBe(canonicalJson(before.config));
+  });
+});
+
+describe('dumpSiteChunks', () => {
+  it('streams exactly the canonical JSON of dumpSite, one issue at a time', () => {
+    const chunks = [...dumpSiteChunks(site, world.accounts)];
+    expect(chunks.join('')).toBe(canonicalJson(dumpSite(site, world.accounts)));
+    expect(chunks.length).toBeGreaterThan(site.data.issues.size);
   });
 });

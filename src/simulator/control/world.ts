@@ -16,7 +16,6 @@
  * seed, skips ops that Jira would refuse, and returns every op it applied (replayable as `ops`).
  * See docs/design.md §5 for the op list.
  */
-import { canonicalJson } from '../../core/index.js';
 import { SimHttpError } from '../http/errors.js';
 import { jsonResponse } from '../http/respond.js';
 import type { ControlHandler, JiraSimulator } from '../simulator.js';
@@ -25,7 +24,7 @@ import { DEMO_ADMIN_EMAIL } from '../generator/accounts.js';
 import { Rng } from '../generator/prng.js';
 import { WORLD_SIZES, type WorldSize } from '../generator/sizes.js';
 import { LABELS, summary as randomSummary, paragraphText } from '../generator/words.js';
-import { dumpSite } from '../world/dump.js';
+import { dumpSiteChunks } from '../world/dump.js';
 import { textDoc } from '../world/adf.js';
 import { availableTransitions } from '../world/workflow.js';
 import { findIssue, findProject } from '../world/queries.js';
@@ -622,6 +621,27 @@ export function applyRandomOps(world: World, site: Site, now: number, seed: numb
 // ---------------------------------------------------------------------------------------------
 // The handler
 
+/** The site's ground truth as a byte stream of canonical JSON, produced as the reader pulls. */
+function groundTruthStream(site: Site, accounts: World['accounts']): ReadableStream<Uint8Array> {
+  const chunks = dumpSiteChunks(site, accounts);
+  const encoder = new TextEncoder();
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      let text = '';
+      while (text.length < 256 * 1024) {
+        const next = chunks.next();
+        if (next.done) {
+          if (text) controller.enqueue(encoder.encode(text));
+          controller.close();
+          return;
+        }
+        text += next.value;
+      }
+      controller.enqueue(encoder.encode(text));
+    },
+  });
+}
+
 async function body(req: Request): Promise<Record<string, unknown>> {
   const text = await req.text();
   if (text.trim() === '') return {};
@@ -691,7 +711,7 @@ export function worldControl(sim: JiraSimulator): ControlHandler {
       }
       if (method === 'GET' && path.startsWith('/ground-truth/')) {
         const site = siteOf(sim.world, decodeURIComponent(path.slice('/ground-truth/'.length)));
-        return new Response(canonicalJson(dumpSite(site, sim.world.accounts)), {
+        return new Response(groundTruthStream(site, sim.world.accounts), {
           status: 200,
           headers: { 'content-type': 'application/json;charset=UTF-8' },
         });

@@ -61,6 +61,8 @@ interface Ev {
 }
 
 interface Cursor {
+  /** Time of the next event (events[i].t), kept here for the heap. */
+  t: number;
   issueId: string;
   plan: number;
   n: number;
@@ -77,9 +79,7 @@ class Heap {
     return this.items.length;
   }
   private less(a: Cursor, b: Cursor): boolean {
-    const ta = a.events[a.i]!.t;
-    const tb = b.events[b.i]!.t;
-    return ta < tb || (ta === tb && a.seq < b.seq);
+    return a.t < b.t || (a.t === b.t && a.seq < b.seq);
   }
   peek(): Cursor | undefined {
     return this.items[0];
@@ -618,7 +618,7 @@ function createOne(state: State, t0: number, planIndex: number, n: number, projI
 
   const events = planEvents(state, r, plan, issue, type, t0, n);
   if (events.length === 0) return undefined;
-  return { issueId: issue.id, plan: planIndex, n, rng: r, events, i: 0, seq: state.seq++ };
+  return { t: events[0]!.t, issueId: issue.id, plan: planIndex, n, rng: r, events, i: 0, seq: state.seq++ };
 }
 
 interface Planner {
@@ -726,7 +726,16 @@ function planEvents(
       if (addAt < doneAt) {
         const list = [sprints[j]!.id];
         schedule(at, addAt, 'sprint', list.slice());
-        while (sprints[j]!.state === 'closed' && sprints[j]!.completeDate! < doneAt && j + 1 < sprints.length) {
+        // Unfinished work carries over to the next sprint when a sprint closes (up to three
+        // times); otherwise it goes back to the backlog, keeping the closed sprints it was in.
+        let carried = 0;
+        while (
+          sprints[j]!.state === 'closed' &&
+          sprints[j]!.completeDate! < doneAt &&
+          j + 1 < sprints.length &&
+          carried++ < 3 &&
+          r.chance(0.7)
+        ) {
           const closedAt = sprints[j]!.completeDate!;
           j += 1;
           list.push(sprints[j]!.id);
@@ -1106,7 +1115,7 @@ export function generateIssues(env: SiteEnv): number {
   for (;;) {
     const top = heap.peek();
     const slot = slots[next];
-    if (slot && (!top || slot.t <= top.events[top.i]!.t)) {
+    if (slot && (!top || slot.t <= top.t)) {
       next++;
       n++;
       const cursor = createOne(state, slot.t, slot.plan, n, perProject[slot.plan]!++);
@@ -1124,6 +1133,7 @@ export function generateIssues(env: SiteEnv): number {
     }
     cur.i++;
     if (cur.i < cur.events.length) {
+      cur.t = cur.events[cur.i]!.t;
       cur.seq = state.seq++;
       heap.push(cur);
     }

@@ -225,11 +225,13 @@ export const HOSTILE_FILENAMES = [
 ] as const;
 
 export function sentence(rng: Rng, minWords = 6, maxWords = 16): string {
+  // join() yields a flat string; repeated += would keep a rope of cons cells alive.
   const n = rng.int(minWords, maxWords);
-  const words: string[] = [];
-  for (let i = 0; i < n; i++) words.push(rng.pick(WORDS));
-  const s = words.join(' ');
-  return s[0]!.toUpperCase() + s.slice(1) + '.';
+  const words: string[] = new Array<string>(n);
+  for (let i = 0; i < n; i++) words[i] = rng.pick(WORDS);
+  words[0] = words[0]![0]!.toUpperCase() + words[0]!.slice(1);
+  words[n - 1] = words[n - 1] + '.';
+  return words.join(' ');
 }
 
 export function paragraphText(rng: Rng, sentences = rng.int(1, 3)): string {

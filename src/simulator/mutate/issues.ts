@@ -78,12 +78,10 @@ export function createIssue(ctx: MutationContext, input: CreateIssueInput): Issu
   const id = nextId(data, 'issue');
   project.issueCounter += 1;
   const key = `${project.key}-${project.issueCounter}`;
-  const stored: Record<string, unknown> = {
-    project: project.id,
-    issuetype: type.id,
-    status: initialStatusId(workflow),
-    ...fields,
-  };
+  const stored = fields;
+  stored.project = project.id;
+  stored.issuetype = type.id;
+  stored.status = initialStatusId(workflow);
   if (stored.reporter === undefined && data.fields.has('reporter')) stored.reporter = ctx.actorId;
   if (stored.priority === undefined && data.fields.has('priority')) {
     const def = [...data.priorities.values()].find((p) => p.isDefault);

@@ -1,7 +1,8 @@
 /**
  * Attachment bytes. Uploaded content keeps its bytes (Content.data); generated content is never
  * materialised: its bytes are a deterministic function of (seed, size, kind), computed on demand
- * in independent 4 KiB blocks, so a range read of a 10 MiB file touches only the blocks it needs.
+ * for just the range asked for (text in independent 4 KiB blocks of words, everything else from an
+ * AES-CTR keystream that can start at any offset).
  *
  * Kinds: 'text' (compressible ASCII lines), 'binary' (incompressible), 'png', 'pdf', 'zip'
  * (start with the format's magic bytes and a plausible header, end with its trailer, with
@@ -10,7 +11,7 @@
  * Ranges follow JavaScript slicing: `start` inclusive, `end` exclusive (HTTP Range's last-byte-pos
  * is inclusive; convert with end = last + 1).
  */
-import { createHash } from 'node:crypto';
+import { createCipheriv, createHash } from 'node:crypto';
 import type { Content } from './site.js';
 
 export type ContentKind = NonNullable<Content['generated']>['kind'];
@@ -141,18 +142,8 @@ const TEXT_WORDS = (
   .split(' ')
   .map((w) => Buffer.from(w, 'latin1'));
 
-function fillBlock(out: Uint8Array, seed: number, block: number, text: boolean): void {
-  const s = blockState(seed, block, text ? 0x74657874 : 0x62696e61);
-  if (!text) {
-    for (let i = 0; i < out.length; i += 4) {
-      const v = sfcStep(s);
-      out[i] = v & 0xff;
-      if (i + 1 < out.length) out[i + 1] = (v >>> 8) & 0xff;
-      if (i + 2 < out.length) out[i + 2] = (v >>> 16) & 0xff;
-      if (i + 3 < out.length) out[i + 3] = (v >>> 24) & 0xff;
-    }
-    return;
-  }
+function fillTextBlock(out: Uint8Array, seed: number, block: number): void {
+  const s = blockState(seed, block, 0x74657874);
   // Log-like text lines of words; every block is self-contained (fixed length, ASCII).
   let pos = 0;
   let line = 0;
@@ -175,6 +166,28 @@ function fillBlock(out: Uint8Array, seed: number, block: number, text: boolean):
   }
 }
 
+const keys = new Map<number, Buffer>();
+
+/**
+ * Incompressible bytes [from, to) for a seed: the AES-128-CTR keystream under a key derived from
+ * the seed, with the block counter starting at from / 16 — random access at native speed.
+ */
+function keystream(seed: number, from: number, to: number): Uint8Array {
+  let key = keys.get(seed);
+  if (!key) {
+    key = createHash('sha256').update(`tidemark-sim-content:${seed}`).digest().subarray(0, 16);
+    if (keys.size > 4096) keys.clear();
+    keys.set(seed, key);
+  }
+  const firstBlock = Math.floor(from / 16);
+  const iv = Buffer.alloc(16);
+  iv.writeUIntBE(firstBlock, 10, 6);
+  const cipher = createCipheriv('aes-128-ctr', key, iv);
+  const skip = from - firstBlock * 16;
+  const stream = cipher.update(Buffer.alloc(to - from + skip));
+  return stream.subarray(skip);
+}
+
 /** Writes bytes [start, end) of generated content into `out` (length end - start). */
 function writeGenerated(content: Content, start: number, end: number, out: Uint8Array): void {
   const gen = content.generated!;
@@ -187,10 +200,12 @@ function writeGenerated(content: Content, start: number, end: number, out: Uint8
   // Body blocks (aligned to absolute offsets).
   const from = Math.max(start, bodyStart);
   const to = Math.min(end, suffixStart);
-  if (from < to) {
+  if (from < to && !text) {
+    out.set(keystream(gen.seed, from, to), from - start);
+  } else if (from < to) {
     const block = new Uint8Array(BLOCK);
     for (let b = Math.floor(from / BLOCK); b * BLOCK < to; b++) {
-      fillBlock(block, gen.seed, b, text);
+      fillTextBlock(block, gen.seed, b);
       const bs = b * BLOCK;
       const lo = Math.max(from, bs);
       const hi = Math.min(to, bs + BLOCK);

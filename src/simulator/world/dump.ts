@@ -28,6 +28,7 @@ import type {
   SharePermission,
   Worklog,
 } from './site.js';
+import { canonicalJson } from '../../core/index.js';
 import { contentSha256 } from './content.js';
 import { fieldKind } from '../mutate/fields.js';
 
@@ -280,6 +281,43 @@ function rankOrder(site: Site): Obj {
  * by id only).
  */
 export function dumpSite(site: Site, accounts?: ReadonlyMap<string, Account>): Obj {
+  const dump = dumpWithoutIssues(site, accounts);
+  dump.issues = sortedIssues(site).map((i) => issueDump(site, i));
+  return dump;
+}
+
+function sortedIssues(site: Site): Issue[] {
+  return byId(site.data.issues.values());
+}
+
+/**
+ * The canonical JSON of `dumpSite(site, accounts)` as a sequence of chunks, one issue at a time,
+ * so that sites too large for one string (a large site's dump is hundreds of megabytes) can be
+ * streamed. The concatenated chunks equal canonicalJson(dumpSite(site, accounts)).
+ */
+export function* dumpSiteChunks(site: Site, accounts?: ReadonlyMap<string, Account>): Generator<string> {
+  const rest = dumpWithoutIssues(site, accounts);
+  const keys = [...Object.keys(rest), 'issues'].sort();
+  yield '{';
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k]!;
+    yield `${k === 0 ? '' : ','}${JSON.stringify(key)}:`;
+    if (key !== 'issues') {
+      yield canonicalJson(rest[key]);
+      continue;
+    }
+    yield '[';
+    let first = true;
+    for (const issue of sortedIssues(site)) {
+      yield (first ? '' : ',') + canonicalJson(issueDump(site, issue));
+      first = false;
+    }
+    yield ']';
+  }
+  yield '}';
+}
+
+function dumpWithoutIssues(site: Site, accounts?: ReadonlyMap<string, Account>): Obj {
   const d = site.data;
   const users: Obj[] = [];
   for (const id of sorted(site.members)) users.push(userDump(site, accounts?.get(id), id, 'member'));
@@ -365,7 +403,6 @@ export function dumpSite(site: Site, accounts?: ReadonlyMap<string, Account>): O
       dashboards: byId(d.dashboards.values()).map(dashboardDump),
     },
     projects: byId(d.projects.values()).map(projectDump),
-    issues: byId(d.issues.values()).map((i) => issueDump(site, i)),
     links: byId(d.links.values()).map((l) => ({ ...l })),
     rankOrder: rankOrder(site),
     boards: byId(d.boards.values()).map((b) =>
