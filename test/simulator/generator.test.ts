@@ -370,7 +370,13 @@ describe('issues (tiny)', () => {
     expect(issues.some((i) => i.watchers.size > 1)).toBe(true);
     expect(issues.some((i) => i.voters.size > 0)).toBe(true);
     expect(issues.some((i) => i.properties.size > 0)).toBe(true);
-    expect(issues.some((i) => i.comments.some((c) => c.properties.size > 0))).toBe(true);
+    for (const s of sites) {
+      const here = [...s.data.issues.values()];
+      expect(here.some((i) => i.comments.some((c) => c.properties.size > 0))).toBe(true);
+      expect(here.some((i) => i.worklogs.some((w) => w.properties.size > 0))).toBe(true);
+      expect(here.some((i) => i.properties.size > 0)).toBe(true);
+      expect([...s.data.projects.values()].some((p) => p.properties.size > 0)).toBe(true);
+    }
     for (const i of issues) for (const v of i.voters) expect(v).not.toBe(i.fields.reporter);
   });
 

@@ -709,7 +709,7 @@ function planEvents(
   if (r.chance(0.3)) for (let i = r.int(1, 3); i > 0; i--) schedule(at, t0 + expo(r, 10 * DAY) + 1000, 'watch');
   if (r.chance(0.04)) schedule(at, t0 + expo(r, 20 * DAY) + 1000, 'unwatch');
   if (r.chance(0.1)) for (let i = r.int(1, 5); i > 0; i--) schedule(at, t0 + expo(r, 5 * DAY) + 1000, 'vote');
-  if (r.chance(0.04)) schedule(at, t0 + expo(r, 10 * DAY) + 1000, 'property');
+  if (n === 10 || r.chance(0.04)) schedule(at, t0 + expo(r, 10 * DAY) + 1000, 'property');
   if (group === 'software' && r.chance(0.08)) schedule(at, t0 + expo(r, 10 * DAY) + 1000, 'rank');
 
   // Sprints: stories, tasks and bugs of scrum projects.
@@ -896,7 +896,8 @@ function applyEvent(state: State, cur: Cursor, ev: Ev): void {
         input.visibility = r.chance(0.5)
           ? { type: 'role', value: 'Administrators' }
           : { type: 'group', value: 'developers' };
-      } else if (r.chance(0.01)) input.properties = { 'tidemark.reaction': { emoji: '👍', count: r.int(1, 9) } };
+      } else if ((cur.n === 4 && issue.comments.length === 0) || r.chance(0.01))
+        input.properties = { 'tidemark.reaction': { emoji: '👍', count: r.int(1, 9) } };
       addComment(ctx, issue, input);
       return;
     }
@@ -921,7 +922,7 @@ function applyEvent(state: State, cur: Cursor, ev: Ev): void {
         ...(r.chance(0.5) ? { comment: simpleDoc(r) } : {}),
         ...(visibility ? { visibility } : {}),
       });
-      if (r.chance(0.01))
+      if ((cur.n === 7 && issue.worklogs.length === 1) || r.chance(0.01))
         setProperty(ctxAt(state, ev.t, author), { type: 'worklog', issue, worklog: w }, 'tidemark.billing', {
           billable: true,
           rate: r.int(50, 150),
