@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { isTidemarkError } from '../core/index.js';
 import { registerComplianceCommand } from './commands/compliance.js';
+import { registerDemoCommand } from './commands/demo.js';
 import { registerSimCommand } from './commands/sim.js';
 import { VERSION } from './version.js';
 
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ sortSubcommands: true });
   registerComplianceCommand(program);
+  registerDemoCommand(program);
   registerSimCommand(program);
   return program;
 }
