@@ -41,7 +41,10 @@ describe('tidemark sim', () => {
     expect(out).toContain('demo.admin@tidemark.test');
     const health = await fetch(`http://127.0.0.1:${port}/__sim/health`);
     expect(health.status).toBe(200);
-    const world = (await (await fetch(`http://127.0.0.1:${port}/__sim/sites`)).json()) as { seed: number; sites: unknown[] };
+    const world = (await (await fetch(`http://127.0.0.1:${port}/__sim/sites`)).json()) as {
+      seed: number;
+      sites: unknown[];
+    };
     expect(world.seed).toBe(7);
     expect(world.sites.length).toBeGreaterThan(1);
     // Without a token the gateway answers like api.atlassian.com.
