@@ -1,11 +1,12 @@
 import { type Command, Option } from 'commander';
-import { TidemarkError } from '../../core/index.js';
 import { createSimulator, type SiteSize } from '../../simulator/create.js';
+import type { CliContext } from '../context.js';
 import { serveFetch } from '../http-adapter.js';
+import { parseInteger, parsePort } from '../parse.js';
 
 const SIZES: SiteSize[] = ['tiny', 'small', 'medium', 'large'];
 
-export function registerSimCommand(program: Command): void {
+export function registerSimCommand(program: Command, ctx: CliContext): void {
   program
     .command('sim')
     .summary('run the Jira Cloud simulator over HTTP')
@@ -25,31 +26,12 @@ export function registerSimCommand(program: Command): void {
       const sim = createSimulator({ seed: opts.seed, size: opts.size, control: opts.control });
       const served = await serveFetch(sim.fetch, { port: opts.port, host: opts.host });
       sim.setBaseUrl(served.url);
-      console.log(`listening on ${served.url}`);
-      console.log(`  auth server  ${sim.urls.auth}`);
-      console.log(`  API gateway  ${sim.urls.api}`);
-      if (opts.control) console.log(`  control API  ${served.url}/__sim`);
-      await new Promise<void>((resolve) => {
-        const stop = (): void => {
-          process.off('SIGTERM', stop);
-          process.off('SIGINT', stop);
-          console.log('stopping simulator');
-          void served.close().then(resolve);
-        };
-        process.on('SIGTERM', stop);
-        process.on('SIGINT', stop);
-      });
+      ctx.out(`listening on ${served.url}`);
+      ctx.out(`  auth server  ${sim.urls.auth}`);
+      ctx.out(`  API gateway  ${sim.urls.api}`);
+      if (opts.control) ctx.out(`  control API  ${served.url}/__sim`);
+      await ctx.stopped();
+      ctx.out('stopping simulator');
+      await served.close();
     });
-}
-
-function parseInteger(value: string): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n)) throw new TidemarkError('usage', `not an integer: ${value}`);
-  return n;
-}
-
-function parsePort(value: string): number {
-  const n = parseInteger(value);
-  if (n < 0 || n > 65535) throw new TidemarkError('usage', `not a TCP port: ${value}`);
-  return n;
 }
