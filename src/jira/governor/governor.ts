@@ -313,13 +313,15 @@ export class RateGovernor {
   }
 
   private async allowanceWait(points: number, now: number): Promise<number> {
-    const nextHour = utcHourStart(now) + HOUR;
-    if (!this.spread) return nextHour - now;
+    const hourStart = utcHourStart(now);
+    const nextHour = hourStart + HOUR;
     const cap = this.hourlyCap;
-    const spent = await this.store.spent(utcHourStart(now));
+    const spent = await this.store.spent(hourStart);
+    // Only the next window has room (or nothing is spread): wait for it, not in 1 ms steps.
+    if (!this.spread || spent + points > cap) return nextHour - now;
     // Solve cap × (elapsed + initialShare) ≥ spent + points for the elapsed share.
     const needShare = (spent + points) / cap - this.initialShare;
-    const at = utcHourStart(now) + Math.ceil(needShare * HOUR);
+    const at = hourStart + Math.ceil(needShare * HOUR);
     return Math.max(1, Math.min(nextHour, at) - now);
   }
 
