@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { TidemarkError } from '../core/index.js';
+import { TidemarkError, registerSecret } from '../core/index.js';
 import {
   DEFAULT_API_BASE_URL,
   DEFAULT_AUTH_BASE_URL,
@@ -83,6 +83,7 @@ export async function readSecretFile(file: string, what: string, vendorOperated:
   }
   if (!text) throw new TidemarkError('config', `${file} is empty; it should hold ${what}`);
   assertCompliantInput(text, { source: 'configuration', vendorOperated }, file);
+  registerSecret(text);
   return text;
 }
 
@@ -126,6 +127,7 @@ export async function vendorApp(
       hint: 'Give them in the configuration file ({"app": {"clientId": …, "clientSecretFile": …}}) or as TIDEMARK_CLIENT_ID and TIDEMARK_CLIENT_SECRET_FILE. Only the vendor holds this secret: on-prem installations connect through the broker instead.',
     });
   }
+  registerSecret(clientSecret);
   return {
     clientId,
     clientSecret,
