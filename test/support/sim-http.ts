@@ -62,6 +62,8 @@ export interface HttpSim extends AuthWorld {
   net: TrackedFetch;
   /** Requests the simulator received over HTTP ("METHOD path"), with their JSON or form bodies. */
   received: Array<{ method: string; path: string; body: string }>;
+  /** Every access and refresh token the simulator handed out (token endpoint and accessToken()). */
+  issued: Set<string>;
   /** A 3LO access token of the demo admin for the demo app on `cloudIds` (default: acme). */
   accessToken(cloudIds?: string[]): string;
   close(): Promise<void>;
@@ -88,11 +90,18 @@ export async function httpSim(
   parts.routes = [...(parts.routes ?? []), ...(options.routes ?? [])];
   const sim = new JiraSimulator({ clock, world: world.world, control: true, parts });
   const received: HttpSim['received'] = [];
+  const issued = new Set<string>();
   const served = await serveFetch(async (req) => {
     const u = new URL(req.url);
     const body = req.method === 'GET' ? '' : await req.clone().text();
     received.push({ method: req.method, path: u.pathname, body });
-    return sim.fetch(req);
+    const res = await sim.fetch(req);
+    if (u.pathname === '/auth/oauth/token' && res.ok) {
+      const answer = (await res.clone().json()) as { access_token?: string; refresh_token?: string };
+      if (answer.access_token) issued.add(answer.access_token);
+      if (answer.refresh_token) issued.add(answer.refresh_token);
+    }
+    return res;
   });
   sim.setBaseUrl(served.url);
   return {
@@ -103,9 +112,17 @@ export async function httpSim(
     base: served.url,
     net,
     received,
-    accessToken: (cloudIds = [world.acme.cloudId]) =>
-      simAuth(sim).issueTokens({ clientId: world.apps.tidemark.clientId, email: 'demo.admin@tidemark.test', cloudIds })
-        .access_token,
+    issued,
+    accessToken: (cloudIds = [world.acme.cloudId]) => {
+      const t = simAuth(sim).issueTokens({
+        clientId: world.apps.tidemark.clientId,
+        email: 'demo.admin@tidemark.test',
+        cloudIds,
+      });
+      issued.add(t.access_token);
+      if (t.refresh_token) issued.add(t.refresh_token);
+      return t.access_token;
+    },
     close: () => served.close(),
   };
 }
