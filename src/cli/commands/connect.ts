@@ -204,7 +204,7 @@ async function connectEmbedded(ctx: CliContext, opts: ConnectOptions): Promise<v
     ctx.out(`Connected ${sitesLine(result.sites)}.`);
     ctx.out(`Stored as ${result.id} (sealed) in ${vaultFile(ctx.env)}.`);
   } finally {
-    await served.close();
+    await served.close({ graceful: true });
   }
 }
 
@@ -310,6 +310,9 @@ function race<T>(outcome: Promise<T>, seconds: number, ctx: CliContext): Promise
 function html(status: number, title: string, text: string): Response {
   return new Response(
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtmlText(title)} — Tidemark</title></head><body><h1>${escapeHtmlText(title)}</h1><p>${escapeHtmlText(text)}</p></body></html>`,
-    { status, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' } },
+    {
+      status,
+      headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', connection: 'close' },
+    },
   );
 }
