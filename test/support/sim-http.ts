@@ -64,6 +64,8 @@ export interface HttpSim extends AuthWorld {
   received: Array<{ method: string; path: string; body: string }>;
   /** Every access and refresh token the simulator handed out (token endpoint and accessToken()). */
   issued: Set<string>;
+  /** The refresh tokens among them. */
+  issuedRefresh: Set<string>;
   /** A 3LO access token of the demo admin for the demo app on `cloudIds` (default: acme). */
   accessToken(cloudIds?: string[]): string;
   close(): Promise<void>;
@@ -91,6 +93,7 @@ export async function httpSim(
   const sim = new JiraSimulator({ clock, world: world.world, control: true, parts });
   const received: HttpSim['received'] = [];
   const issued = new Set<string>();
+  const issuedRefresh = new Set<string>();
   const served = await serveFetch(async (req) => {
     const u = new URL(req.url);
     const body = req.method === 'GET' ? '' : await req.clone().text();
@@ -100,6 +103,7 @@ export async function httpSim(
       const answer = (await res.clone().json()) as { access_token?: string; refresh_token?: string };
       if (answer.access_token) issued.add(answer.access_token);
       if (answer.refresh_token) issued.add(answer.refresh_token);
+      if (answer.refresh_token) issuedRefresh.add(answer.refresh_token);
     }
     return res;
   });
@@ -113,6 +117,7 @@ export async function httpSim(
     net,
     received,
     issued,
+    issuedRefresh,
     accessToken: (cloudIds = [world.acme.cloudId]) => {
       const t = simAuth(sim).issueTokens({
         clientId: world.apps.tidemark.clientId,
@@ -121,6 +126,7 @@ export async function httpSim(
       });
       issued.add(t.access_token);
       if (t.refresh_token) issued.add(t.refresh_token);
+      if (t.refresh_token) issuedRefresh.add(t.refresh_token);
       return t.access_token;
     },
     close: () => served.close(),
