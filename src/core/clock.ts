@@ -149,7 +149,7 @@ export class FakeClock implements Clock {
     const tick = (): void => {
       if (this.idle && !this.idle()) {
         // Something is on its way over I/O: look again once the event loop has polled.
-        setTimeout(tick, 1);
+        setImmediate(tick);
         return;
       }
       this.scheduled = false;
