@@ -115,7 +115,8 @@ export function retryHook(options: RetryOptions): RequestHook {
         throw networkError(req, failure);
       }
       const asked = res ? retryAfterMs(res.headers, options.clock.now()) : undefined;
-      const wait = Math.min(cap, Math.max(asked ?? 0, delay) * (0.7 + 0.6 * random()));
+      // Jitter spreads retries out, but never below what Retry-After asked for.
+      const wait = Math.max(asked ?? 0, Math.min(cap, Math.max(asked ?? 0, delay) * (0.7 + 0.6 * random())));
       options.logger?.debug('retrying after a transient failure', {
         route: req.key,
         attempt: attempt + 1,
