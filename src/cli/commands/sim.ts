@@ -2,7 +2,9 @@ import { type Command, Option } from 'commander';
 import { TidemarkError } from '../../core/index.js';
 import { DEMO_ADMIN_EMAIL, DEMO_USER_EMAIL, demoApp } from '../../simulator/auth/apps.js';
 import { createSimulator, type SiteSize } from '../../simulator/create.js';
+import type { CliContext } from '../context.js';
 import { serveFetch } from '../http-adapter.js';
+import { parseInteger, parsePort } from '../parse.js';
 
 const SIZES: SiteSize[] = ['tiny', 'small', 'medium', 'large'];
 
@@ -15,8 +17,8 @@ export interface SimOptions {
   limits: 'realistic' | 'unlimited';
 }
 
-/** Starts the simulator over HTTP and prints where everything is. Resolves when it has stopped. */
-export async function runSimulator(opts: SimOptions, onReady?: (url: string) => void | Promise<void>): Promise<void> {
+/** Starts the simulator over HTTP, prints where everything is, and serves until asked to stop. */
+export async function runSimulator(ctx: CliContext, opts: SimOptions): Promise<void> {
   const loopback = opts.host === '127.0.0.1' || opts.host === 'localhost' || opts.host === '::1';
   if (opts.control && !loopback) {
     throw new TidemarkError(
@@ -32,34 +34,24 @@ export async function runSimulator(opts: SimOptions, onReady?: (url: string) => 
   sim.setBaseUrl(served.url);
   const app = demoApp(sim.world);
   const sites = [...sim.world.sites.values()];
-  console.log(`listening on ${served.url}`);
-  console.log(`  auth server    ${sim.urls.auth}   (stands in for https://auth.atlassian.com)`);
-  console.log(`  API gateway    ${sim.urls.api}    (stands in for https://api.atlassian.com)`);
-  if (opts.control) console.log(`  control API    ${served.url}/__sim`);
-  console.log(
-    `  sites          ${sites.map((s) => `${s.name} (${s.cloudId}, ${s.data.issues.size} issues)`).join(', ')}`,
-  );
+  ctx.out(`listening on ${served.url}`);
+  ctx.out(`  auth server    ${sim.urls.auth}   (stands in for https://auth.atlassian.com)`);
+  ctx.out(`  API gateway    ${sim.urls.api}    (stands in for https://api.atlassian.com)`);
+  if (opts.control) ctx.out(`  control API    ${served.url}/__sim`);
+  ctx.out(`  sites          ${sites.map((s) => `${s.name} (${s.cloudId}, ${s.data.issues.size} issues)`).join(', ')}`);
   if (app) {
-    console.log(`  demo OAuth app "${app.name}": client id ${app.clientId}, callback ${app.callbackUrl}`);
-    if (opts.control) console.log(`                 its client secret: GET ${served.url}/__sim/apps`);
+    ctx.out(`  demo OAuth app "${app.name}": client id ${app.clientId}, callback ${app.callbackUrl}`);
+    if (opts.control) ctx.out(`                 its client secret: GET ${served.url}/__sim/apps`);
   }
-  console.log(
+  ctx.out(
     `  demo users     ${DEMO_ADMIN_EMAIL} (site admin), ${DEMO_USER_EMAIL} (restricted); the simulated login needs no password`,
   );
-  await onReady?.(served.url);
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGTERM', stop);
-      process.off('SIGINT', stop);
-      console.log('stopping simulator');
-      void served.close().then(resolve);
-    };
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
-  });
+  await ctx.stopped();
+  ctx.out('stopping simulator');
+  await served.close();
 }
 
-export function registerSimCommand(program: Command): void {
+export function registerSimCommand(program: Command, ctx: CliContext): void {
   program
     .command('sim')
     .summary('run the Jira Cloud simulator over HTTP')
@@ -88,19 +80,5 @@ export function registerSimCommand(program: Command): void {
         .choices(['realistic', 'unlimited'])
         .default('realistic'),
     )
-    .action(async (opts: SimOptions) => {
-      await runSimulator(opts);
-    });
-}
-
-export function parseInteger(value: string): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n)) throw new TidemarkError('usage', `not an integer: ${value}`);
-  return n;
-}
-
-export function parsePort(value: string): number {
-  const n = parseInteger(value);
-  if (n < 0 || n > 65535) throw new TidemarkError('usage', `not a TCP port: ${value}`);
-  return n;
+    .action(async (opts: SimOptions) => runSimulator(ctx, opts));
 }
