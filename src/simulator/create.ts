@@ -1,6 +1,7 @@
 /**
- * Assembles a complete simulator: auth server, limits, faults, meter, every REST route family and
- * the control API. Tests and `tidemark sim` build simulators through this function.
+ * Assembles a complete simulator: the seeded world, auth server, limits, faults, meter, every
+ * REST route family, the media host, webhook delivery and the control API. Tests and
+ * `tidemark sim` build simulators through this function.
  */
 import { systemClock, type Clock } from '../core/index.js';
 import { registerDemoApps } from './auth/apps.js';
@@ -9,23 +10,26 @@ import type { AuthSettings } from './auth/settings.js';
 import { OffsetClock } from './clock.js';
 import { authControl } from './control/auth.js';
 import { limitsControl } from './control/limits.js';
+import { onWorldReseeded, worldControl } from './control/world.js';
+import type { WorldSize } from './generator/sizes.js';
+import { generateWorld } from './generator/world.js';
 import { limitsParts, type LimitsPartsOptions } from './limits/parts.js';
-import { registerConfigRoutes } from './rest/config-routes.js';
-import { registerIdentityRoutes } from './rest/identity.js';
-import { JiraSimulator, type SimulatorParts } from './simulator.js';
-import { registerAgileRoutes } from './rest/agile.js';
-import { registerServiceDeskRoutes } from './rest/servicedesk.js';
-import { registerWebhookRoutes } from './rest/webhooks.js';
-import { installWebhookDelivery, type OutboundFetch } from './webhooks/delivery.js';
 import { createMediaHost } from './media.js';
+import { registerAgileRoutes } from './rest/agile.js';
 import { registerAttachmentRoutes } from './rest/attachments.js';
 import { registerCommentRoutes } from './rest/comments.js';
+import { registerConfigRoutes } from './rest/config-routes.js';
+import { registerIdentityRoutes } from './rest/identity.js';
 import { registerIssueReadRoutes } from './rest/issues-read.js';
 import { registerSearchRoutes } from './rest/search.js';
+import { registerServiceDeskRoutes } from './rest/servicedesk.js';
+import { registerWebhookRoutes } from './rest/webhooks.js';
 import { registerWorklogRoutes } from './rest/worklogs.js';
 import { attachSearchIndexes } from './search/search-index.js';
+import { JiraSimulator, emptyWorld, type SimulatorParts } from './simulator.js';
+import { installWebhookDelivery, type OutboundFetch } from './webhooks/delivery.js';
 
-export type SiteSize = 'tiny' | 'small' | 'medium' | 'large';
+export type SiteSize = WorldSize;
 
 export interface CreateSimulatorOptions extends LimitsPartsOptions {
   /** The simulator runs on an OffsetClock around this clock (default: the system clock). */
@@ -65,24 +69,36 @@ export function simulatorParts(
       registerWorklogRoutes,
       registerAttachmentRoutes,
     ],
-    control: [limitsControl, authControl],
+    control: [limitsControl, authControl, worldControl],
     media: createMediaHost,
   };
 }
 
 export function createSimulator(options: CreateSimulatorOptions = {}): JiraSimulator {
+  const world = options.size
+    ? generateWorld({ seed: options.seed ?? 1, size: options.size })
+    : emptyWorld(options.seed ?? 0);
   const sim = new JiraSimulator({
     clock: new OffsetClock(options.clock ?? systemClock),
     ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
     control: options.control ?? false,
+    world,
     parts: simulatorParts(options),
   });
-  // Registers nothing unless the world has the demo admin (demo.admin@tidemark.test).
-  registerDemoApps(sim.world, {
+  const demo = {
     ...(options.demoCallbackUrl ? { callbackUrl: options.demoCallbackUrl } : {}),
     ...(options.demoClientSecret ? { clientSecret: options.demoClientSecret } : {}),
-  });
-  installWebhookDelivery(sim, options.outboundFetch ? { outboundFetch: options.outboundFetch } : {});
+  };
+  const delivery = options.outboundFetch ? { outboundFetch: options.outboundFetch } : {};
+  // Registers nothing unless the world has the demo admin (demo.admin@tidemark.test).
+  registerDemoApps(sim.world, demo);
+  installWebhookDelivery(sim, delivery);
   attachSearchIndexes(sim);
+  // A reseed replaces the sites: listeners and credentials must follow the new ones.
+  onWorldReseeded(sim, () => {
+    if (![...sim.world.apps.values()].some((a) => a.name === 'Tidemark')) registerDemoApps(sim.world, demo);
+    installWebhookDelivery(sim, delivery);
+    attachSearchIndexes(sim);
+  });
   return sim;
 }

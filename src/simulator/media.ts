@@ -15,7 +15,7 @@ import { jsonResponse } from './http/respond.js';
 import type { SimServices } from './services.js';
 import type { Attachment, Content } from './world/site.js';
 import type { Site } from './world/types.js';
-import { contentBytes } from './content.js';
+import { contentBytes } from './world/content.js';
 import { signToken, simSecret, verifyToken } from './search/tokens.js';
 
 export const MEDIA_URL_TTL_MS = 10 * 60_000;

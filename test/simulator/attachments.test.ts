@@ -1,10 +1,10 @@
 /**
  * Attachment reads and the media host: metadata, 303/200/206/416/400 downloads (§7 item 4),
- * thumbnails, signed short-lived media URLs, and the generated-content seam.
+ * thumbnails, signed short-lived media URLs, and generated content served by range.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/core/index.js';
-import { contentBytes, registerGeneratedContent } from '../../src/simulator/content.js';
+import { contentBytes } from '../../src/simulator/world/content.js';
 import { MEDIA_URL_TTL_MS, createMediaHost, parseRange, solidPng } from '../../src/simulator/media.js';
 import { registerAttachmentRoutes } from '../../src/simulator/rest/attachments.js';
 import { nextId } from '../../src/simulator/world/factory.js';
@@ -19,8 +19,6 @@ const META = '/rest/api/3/attachment/{id}';
 function h(clock = new FakeClock()): Harness {
   return harness({ routes: [registerAttachmentRoutes], media: createMediaHost, clock, baseUrl: 'http://sim.test' });
 }
-
-afterEach(() => registerGeneratedContent(undefined));
 
 describe('GET /attachment/meta and /attachment/{id}', () => {
   it('reports attachment settings', async () => {
@@ -200,7 +198,7 @@ describe('content bytes', () => {
     expect(parseRange('bytes=0-1,3-4', 10)).toEqual({ kind: 'none' });
   });
 
-  it('reads generated content through the registered provider, and fails clearly without one', async () => {
+  it('serves ranges of generated content exactly as the generator defines its bytes', async () => {
     const s = h();
     const { site } = s.fx;
     const content = { id: nextId(site.data, 'content'), size: 1000, generated: { seed: 9, kind: 'binary' as const } };
@@ -213,18 +211,15 @@ describe('content bytes', () => {
       mimeType: 'application/octet-stream',
     };
     site.data.attachments.set(attachment.id, attachment);
-    expect(() => contentBytes(content)).toThrow(/no generated-content provider/);
-    const failed = await s.get(`/rest/api/3/attachment/content/${attachment.id}`, { query: { redirect: false } });
-    expect(failed.status).toBe(500);
-    registerGeneratedContent((c, start, end) =>
-      Uint8Array.from({ length: end - start }, (_, i) => (start + i + c.generated!.seed) % 251),
-    );
+    const whole = await s.get(`/rest/api/3/attachment/content/${attachment.id}`, { query: { redirect: false } });
+    expect(whole.status).toBe(200);
+    expect(Buffer.from(whole.bytes).equals(Buffer.from(contentBytes(content)))).toBe(true);
     const part = await s.get(`/rest/api/3/attachment/content/${attachment.id}`, {
       query: { redirect: false },
       headers: { range: 'bytes=500-503' },
     });
     expect(part.status).toBe(206);
-    expect([...part.bytes]).toEqual([509 % 251, 510 % 251, 511 % 251, 512 % 251]);
+    expect([...part.bytes]).toEqual([...contentBytes(content, 500, 504)]);
   });
 
   it('builds valid PNGs', () => {

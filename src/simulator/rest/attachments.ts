@@ -11,8 +11,7 @@
  * Errors: 404 when the attachment does not exist or attachments are off; 403 when it exists
  * but the caller cannot browse its issue (the spec documents 403 for this operation family).
  */
-import { badRequest, forbidden, jiraError, notFound } from '../http/errors.js';
-import { ContentUnavailableError } from '../content.js';
+import { badRequest, forbidden, notFound } from '../http/errors.js';
 import type { RouteTable } from '../http/route-table.js';
 import {
   DEFAULT_THUMBNAIL,
@@ -62,13 +61,7 @@ function content(ctx: RouteContext): RouteResult {
   }
   const range = parseRange(ctx.req.headers.get('range'), stored.size);
   if (range.kind === 'malformed') throw badRequest(`The Range header '${ctx.req.headers.get('range')}' is malformed.`);
-  let served;
-  try {
-    served = rangedBytes(stored, range);
-  } catch (e) {
-    if (e instanceof ContentUnavailableError) throw jiraError(500, [e.message]);
-    throw e;
-  }
+  const served = rangedBytes(stored, range);
   return {
     status: served.status,
     raw: served.bytes,

@@ -521,6 +521,10 @@ export interface ChangeHistory {
   historyMetadata?: JsonValue;
 }
 
+/**
+ * A link reads "<inward issue> <type.outward> <outward issue>": {Blocks, inward A, outward B} is
+ * "A blocks B"; A lists it with `outwardIssue: B`, B with `inwardIssue: A` (see mutate/links.ts).
+ */
 export interface IssueLink {
   id: string;
   typeId: string;

@@ -66,6 +66,11 @@ export interface Site {
   members: Set<string>;
   /** Accounts holding the Administer Jira global permission. */
   admins: Set<string>;
+  /**
+   * JSM portal customers (accountType 'customer') of this site. They raise requests and comment
+   * on them through the portal but have no Jira access, so they are not `members`.
+   */
+  customers?: Set<string>;
   /** Jira content: configuration, projects, issues, agile, JSM. */
   data: SiteData;
 }
