@@ -12,7 +12,10 @@ import type { BackupContext } from './context.js';
 const MAX_RESUMES = 8;
 
 async function mediaUrl(ctx: BackupContext, id: string): Promise<{ url?: string; direct?: Response }> {
-  const res = await ctx.client.stream('GET /rest/api/3/attachment/content/{id}', { path: { id }, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+  const res = await ctx.client.stream('GET /rest/api/3/attachment/content/{id}', {
+    path: { id },
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+  });
   if (res.status === 303 || res.status === 302 || res.status === 307) {
     await res.body?.cancel();
     const location = res.headers.get('location');
@@ -40,20 +43,23 @@ export async function backupAttachment(ctx: BackupContext, id: string, expectedS
         direct = undefined;
       } catch (e) {
         if (ctx.signal?.aborted) throw e;
-        if (++resumes > MAX_RESUMES) throw new JiraError('network', `attachment ${id}: download keeps failing`, { cause: e });
+        if (++resumes > MAX_RESUMES)
+          throw new JiraError('network', `attachment ${id}: download keeps failing`, { cause: e });
         await ctx.clock.sleep(Math.min(30_000, 1_000 * 2 ** resumes), ctx.signal);
         continue;
       }
       if (res.status === 401 || res.status === 403 || res.status === 410) {
         // The signed media URL expired: ask Jira for a fresh one.
         await res.body?.cancel();
-        if (++resumes > MAX_RESUMES) throw new JiraError('forbidden', `attachment ${id}: the media service keeps refusing the download`);
+        if (++resumes > MAX_RESUMES)
+          throw new JiraError('forbidden', `attachment ${id}: the media service keeps refusing the download`);
         ({ url, direct } = await mediaUrl(ctx, id));
         continue;
       }
       if (res.status >= 500) {
         await res.body?.cancel();
-        if (++resumes > MAX_RESUMES) throw new JiraError('server', `attachment ${id}: the media service answered ${res.status}`);
+        if (++resumes > MAX_RESUMES)
+          throw new JiraError('server', `attachment ${id}: the media service answered ${res.status}`);
         await ctx.clock.sleep(Math.min(30_000, 1_000 * 2 ** resumes), ctx.signal);
         continue;
       }
@@ -81,7 +87,8 @@ export async function backupAttachment(ctx: BackupContext, id: string, expectedS
         return;
       } catch (e) {
         if (ctx.signal?.aborted) throw e;
-        if (++resumes > MAX_RESUMES) throw new JiraError('network', `attachment ${id}: the download broke too often`, { cause: e });
+        if (++resumes > MAX_RESUMES)
+          throw new JiraError('network', `attachment ${id}: the download broke too often`, { cause: e });
         ctx.logger.debug('attachment download interrupted; resuming', { attachment: id, received });
       }
     }

@@ -37,12 +37,29 @@ const LIST_KINDS: ListKind[] = [
   { kind: 'issue-type-screen-scheme', key: 'GET /rest/api/3/issuetypescreenscheme', shape: 'page-bean' },
   { kind: 'field', key: 'GET /rest/api/3/field', shape: 'array' },
   { kind: 'status', key: 'GET /rest/api/3/status', shape: 'array' },
-  { kind: 'workflow', key: 'GET /rest/api/3/workflows/search', shape: 'page-bean', query: { expand: 'values.transitions' }, id: (o) => String((o.id as Json | undefined)?.entityId ?? o.id), name: (o) => (o.id as Json | undefined)?.name ?? o.name },
+  {
+    kind: 'workflow',
+    key: 'GET /rest/api/3/workflows/search',
+    shape: 'page-bean',
+    query: { expand: 'values.transitions' },
+    id: (o) => String((o.id as Json | undefined)?.entityId ?? o.id),
+    name: (o) => (o.id as Json | undefined)?.name ?? o.name,
+  },
   { kind: 'workflow-scheme', key: 'GET /rest/api/3/workflowscheme', shape: 'page-bean' },
   { kind: 'screen', key: 'GET /rest/api/3/screens', shape: 'page-bean' },
   { kind: 'screen-scheme', key: 'GET /rest/api/3/screenscheme', shape: 'page-bean' },
-  { kind: 'permission-scheme', key: 'GET /rest/api/3/permissionscheme', shape: { field: 'permissionSchemes' }, query: { expand: 'all' } },
-  { kind: 'notification-scheme', key: 'GET /rest/api/3/notificationscheme', shape: 'page-bean', query: { expand: 'all' } },
+  {
+    kind: 'permission-scheme',
+    key: 'GET /rest/api/3/permissionscheme',
+    shape: { field: 'permissionSchemes' },
+    query: { expand: 'all' },
+  },
+  {
+    kind: 'notification-scheme',
+    key: 'GET /rest/api/3/notificationscheme',
+    shape: 'page-bean',
+    query: { expand: 'all' },
+  },
   { kind: 'security-scheme', key: 'GET /rest/api/3/issuesecurityschemes', shape: { field: 'issueSecuritySchemes' } },
   { kind: 'priority', key: 'GET /rest/api/3/priority/search', shape: 'page-bean' },
   { kind: 'resolution', key: 'GET /rest/api/3/resolution/search', shape: 'page-bean' },
@@ -51,9 +68,17 @@ const LIST_KINDS: ListKind[] = [
     kind: 'filter',
     key: 'GET /rest/api/3/filter/search',
     shape: 'page-bean',
-    query: { expand: 'description,owner,jql,sharePermissions,editPermissions,favourite,favouritedCount', overrideSharePermissions: true },
+    query: {
+      expand: 'description,owner,jql,sharePermissions,editPermissions,favourite,favouritedCount',
+      overrideSharePermissions: true,
+    },
   },
-  { kind: 'dashboard', key: 'GET /rest/api/3/dashboard/search', shape: 'page-bean', query: { expand: 'description,owner,sharePermissions,editPermissions' } },
+  {
+    kind: 'dashboard',
+    key: 'GET /rest/api/3/dashboard/search',
+    shape: 'page-bean',
+    query: { expand: 'description,owner,sharePermissions,editPermissions' },
+  },
 ];
 
 async function listObjects(client: JiraClient, spec: ListKind, signal?: AbortSignal): Promise<Json[]> {
@@ -66,7 +91,12 @@ async function listObjects(client: JiraClient, spec: ListKind, signal?: AbortSig
     return Array.isArray(list) ? (list as Json[]) : [];
   }
   const out: Json[] = [];
-  for await (const o of items<RouteKey, Json>(client, spec.key, spec.shape as PageShape, { query: spec.query as never, expectObjects: 50, ...sig })) out.push(o);
+  for await (const o of items<RouteKey, Json>(client, spec.key, spec.shape as PageShape, {
+    query: spec.query as never,
+    expectObjects: 50,
+    ...sig,
+  }))
+    out.push(o);
   return out;
 }
 
@@ -84,7 +114,10 @@ async function projectObject(ctx: BackupContext, p: Json): Promise<ConfigObject>
   for (const url of Object.values((roles.body ?? {}) as Record<string, string>)) {
     const roleId = /\/role\/(\d+)$/.exec(String(url))?.[1];
     if (!roleId) continue;
-    const role = await ctx.client.request('GET /rest/api/3/project/{projectIdOrKey}/role/{id}', { path: { ...path, id: Number(roleId) }, ...sig });
+    const role = await ctx.client.request('GET /rest/api/3/project/{projectIdOrKey}/role/{id}', {
+      path: { ...path, id: Number(roleId) },
+      ...sig,
+    });
     roleActors.push(role.body as Json);
   }
   const properties: Record<string, unknown> = {};
@@ -117,22 +150,36 @@ export async function backupConfiguration(ctx: BackupContext): Promise<ConfigRes
   const sig = ctx.signal ? { signal: ctx.signal } : {};
   const byKind = new Map<string, ConfigObject[]>();
   const projects: Json[] = [];
-  for await (const p of items<'GET /rest/api/3/project/search', Json>(ctx.client, 'GET /rest/api/3/project/search', 'page-bean', {
-    query: { expand: 'description,lead,issueTypes,url,projectKeys,insight', status: ['live', 'archived'], maxResults: 100 },
-    expectObjects: 100,
-    ...sig,
-  }))
+  for await (const p of items<'GET /rest/api/3/project/search', Json>(
+    ctx.client,
+    'GET /rest/api/3/project/search',
+    'page-bean',
+    {
+      query: {
+        expand: 'description,lead,issueTypes,url,projectKeys,insight',
+        status: ['live', 'archived'],
+        maxResults: 100,
+      },
+      expectObjects: 100,
+      ...sig,
+    },
+  ))
     projects.push(p);
   byKind.set('project', await mapLimit(projects, ctx.concurrency.bulk, (p) => projectObject(ctx, p)));
   for (const spec of LIST_KINDS) {
     const list = await listObjects(ctx.client, spec, ctx.signal);
     byKind.set(
       spec.kind,
-      list.map((o) => ({ id: spec.id ? spec.id(o) : String(o.id), name: spec.name ? spec.name(o) : o.name, record: o })),
+      list.map((o) => ({
+        id: spec.id ? spec.id(o) : String(o.id),
+        name: spec.name ? spec.name(o) : o.name,
+        record: o,
+      })),
     );
   }
   const tt = await ctx.client.request('GET /rest/api/3/configuration/timetracking', sig);
-  if (tt.status === 200 && tt.body) byKind.set('time-tracking', [{ id: 'time-tracking', name: 'time tracking', record: tt.body as Json }]);
+  if (tt.status === 200 && tt.body)
+    byKind.set('time-tracking', [{ id: 'time-tracking', name: 'time tracking', record: tt.body as Json }]);
 
   const kindEntries: TreeEntry[] = [];
   let objects = 0;
@@ -143,7 +190,13 @@ export async function backupConfiguration(ctx: BackupContext): Promise<ConfigRes
       if (seen.has(o.id)) continue;
       seen.add(o.id);
       const stored = await ctx.writer.putRecord(stable(o.record));
-      entries.push({ name: o.id, type: 'record', blob: stored.id, size: stored.size, meta: configMeta(kind, o.id, o.name, o.project ?? null) });
+      entries.push({
+        name: o.id,
+        type: 'record',
+        blob: stored.id,
+        size: stored.size,
+        meta: configMeta(kind, o.id, o.name, o.project ?? null),
+      });
     }
     ctx.counts.add(kind, entries.length);
     objects += entries.length;

@@ -52,7 +52,8 @@ export async function walkIssueIds(ctx: BackupContext, projectId: string, extraJ
     expectObjects: 0,
     ...(ctx.signal ? { signal: ctx.signal } : {}),
   })) {
-    for (const issue of (page.body as { issues?: Array<{ id?: string }> }).issues ?? []) if (issue.id) ids.push(String(issue.id));
+    for (const issue of (page.body as { issues?: Array<{ id?: string }> }).issues ?? [])
+      if (issue.id) ids.push(String(issue.id));
   }
   return ids;
 }
@@ -135,7 +136,8 @@ export async function hydrateIssues(
         expectObjects: 1_000,
         ...signal,
       })) {
-        for (const log of (p.body as { issueChangeLogs?: Array<{ issueId?: string; changeHistories?: Json[] }> }).issueChangeLogs ?? []) {
+        for (const log of (p.body as { issueChangeLogs?: Array<{ issueId?: string; changeHistories?: Json[] }> })
+          .issueChangeLogs ?? []) {
           const list = byIssue.get(String(log.issueId)) ?? [];
           list.push(...(log.changeHistories ?? []));
           byIssue.set(String(log.issueId), list);
@@ -206,12 +208,18 @@ async function fetchChildren(ctx: BackupContext, work: Hydrated[], field: 'comme
   }
   await mapLimit(chunks(viaList, BULK_LIST_IDS), ctx.concurrency.bulk, async (batch) => {
     if (field === 'comment') {
-      for await (const c of items<'POST /rest/api/3/comment/list', Json>(ctx.client, 'POST /rest/api/3/comment/list', 'page-bean', {
-        body: { ids: batch.map(Number) },
-        query: { expand: 'properties' },
-        expectObjects: batch.length,
-        ...signal,
-      })) owner.get(String(c.id))?.comments?.push(c);
+      for await (const c of items<'POST /rest/api/3/comment/list', Json>(
+        ctx.client,
+        'POST /rest/api/3/comment/list',
+        'page-bean',
+        {
+          body: { ids: batch.map(Number) },
+          query: { expand: 'properties' },
+          expectObjects: batch.length,
+          ...signal,
+        },
+      ))
+        owner.get(String(c.id))?.comments?.push(c);
     } else {
       const res = await ctx.client.request('POST /rest/api/3/worklog/list', {
         body: { ids: batch.map(Number) },
@@ -267,7 +275,13 @@ async function writeIssueTree(ctx: BackupContext, w: Hydrated, knownAttachments:
 
   const histories = [...(w.histories ?? [])].sort((a, b) => Number(a.id) - Number(b.id));
   const changelog = await ctx.writer.putRecord(stable({ issueId: w.id, histories }));
-  entries.push({ name: 'changelog', type: 'record', blob: changelog.id, size: changelog.size, meta: childMeta('changelog', w.id, ref, null) });
+  entries.push({
+    name: 'changelog',
+    type: 'record',
+    blob: changelog.id,
+    size: changelog.size,
+    meta: childMeta('changelog', w.id, ref, null),
+  });
   ctx.counts.add('changelog-entry', histories.length);
 
   for (const [dir, kind, list] of [
@@ -278,7 +292,13 @@ async function writeIssueTree(ctx: BackupContext, w: Hydrated, knownAttachments:
     const children: TreeEntry[] = [];
     for (const item of list) {
       const stored = await ctx.writer.putRecord(stable(item));
-      children.push({ name: String(item.id), type: 'record', blob: stored.id, size: stored.size, meta: childMeta(kind, String(item.id), ref, item.updated) });
+      children.push({
+        name: String(item.id),
+        type: 'record',
+        blob: stored.id,
+        size: stored.size,
+        meta: childMeta(kind, String(item.id), ref, item.updated),
+      });
     }
     ctx.counts.add(kind, list.length);
     entries.push({ name: dir, type: 'tree', tree: await ctx.writer.writeTree(children) });

@@ -42,7 +42,12 @@ export function issueMeta(bean: Json): Meta {
   };
 }
 
-export function childMeta(kind: 'comment' | 'worklog' | 'changelog' | 'attachment', id: string, issue: { id: string; projectKey: string | null }, updated: unknown): Meta {
+export function childMeta(
+  kind: 'comment' | 'worklog' | 'changelog' | 'attachment',
+  id: string,
+  issue: { id: string; projectKey: string | null },
+  updated: unknown,
+): Meta {
   return { kind, id, key: null, project: issue.projectKey, updated: str(updated), summary: null, issue: issue.id };
 }
 

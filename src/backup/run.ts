@@ -6,7 +6,17 @@
  * changed issues and reuses the parent snapshot's subtree for every other one. A run that finds a
  * checkpoint of its site continues it: finished issues are not fetched again.
  */
-import { TidemarkError, chunks, silentLogger, systemClock, toTidemarkError, type Clock, type Logger, type ProgressSink, nullSink } from '../core/index.js';
+import {
+  TidemarkError,
+  chunks,
+  silentLogger,
+  systemClock,
+  toTidemarkError,
+  type Clock,
+  type Logger,
+  type ProgressSink,
+  nullSink,
+} from '../core/index.js';
 import type { JiraClient } from '../jira/index.js';
 import type { Labels, Repository, SnapshotReader, SnapshotWriter, TreeEntry, TreeId } from '../store/index.js';
 import { backupConfiguration } from './config.js';
@@ -82,7 +92,11 @@ async function listDir(reader: SnapshotReader, path: string[]): Promise<Map<stri
 }
 
 /** Attachment files in a snapshot, by attachment id (for reuse: bytes never change under an id). */
-async function attachmentsOf(reader: SnapshotReader, issues: Map<string, TreeEntry>, only?: ReadonlySet<string>): Promise<KnownAttachments> {
+async function attachmentsOf(
+  reader: SnapshotReader,
+  issues: Map<string, TreeEntry>,
+  only?: ReadonlySet<string>,
+): Promise<KnownAttachments> {
   const out: KnownAttachments = new Map();
   for (const [id, e] of issues) {
     if (e.type !== 'tree' || (only && !only.has(id))) continue;
@@ -95,14 +109,19 @@ async function attachmentsOf(reader: SnapshotReader, issues: Map<string, TreeEnt
 }
 
 /** The `updated` of each issue in `ids` as the parent stored it. */
-async function knownIssues(reader: SnapshotReader, issues: Map<string, TreeEntry>, ids: Iterable<string>): Promise<Map<string, KnownIssue>> {
+async function knownIssues(
+  reader: SnapshotReader,
+  issues: Map<string, TreeEntry>,
+  ids: Iterable<string>,
+): Promise<Map<string, KnownIssue>> {
   const out = new Map<string, KnownIssue>();
   for (const id of ids) {
     const e = issues.get(id);
     if (!e || e.type !== 'tree') continue;
     let updated: string | null = null;
     for await (const child of reader.list(e.tree)) {
-      if (child.name === 'issue' && child.type === 'record') updated = typeof child.meta?.updated === 'string' ? child.meta.updated : null;
+      if (child.name === 'issue' && child.type === 'record')
+        updated = typeof child.meta?.updated === 'string' ? child.meta.updated : null;
     }
     out.set(id, { tree: e.tree, updated });
   }
@@ -155,13 +174,21 @@ export async function runBackup(options: BackupOptions): Promise<BackupReport> {
     progress.emit({ type: 'start', job: JOB, at: clock.now() });
 
     progress.emit({ type: 'phase', job: JOB, phase: 'discovery', at: clock.now() });
-    const serverInfo = (await options.client.request('GET /rest/api/3/serverInfo', ctx.signal ? { signal: ctx.signal } : {})).body;
+    const serverInfo = (
+      await options.client.request('GET /rest/api/3/serverInfo', ctx.signal ? { signal: ctx.signal } : {})
+    ).body;
     const siteRecord: SiteRecord = {
       cloudId: options.site.cloudId,
       name: options.site.name,
       url: options.site.url,
       serverInfo: stable(serverInfo),
-      run: { tool: `tidemark ${options.tool.version} (${options.tool.mode})`, mode, startedAt: new Date(watermark).toISOString(), watermark, parent: parentId },
+      run: {
+        tool: `tidemark ${options.tool.version} (${options.tool.mode})`,
+        mode,
+        startedAt: new Date(watermark).toISOString(),
+        watermark,
+        parent: parentId,
+      },
     };
     const siteStored = await writer.putRecord(siteRecord);
     const siteEntry: TreeEntry = { name: 'site', type: 'record', blob: siteStored.id, size: siteStored.size };
@@ -187,9 +214,14 @@ export async function runBackup(options: BackupOptions): Promise<BackupReport> {
       progress.emit({ type: 'phase', job: JOB, phase: 'changes', at: clock.now() });
       const since = jqlDate((await watermarkOf(parent!)) - (options.overlapMs ?? 10 * 60_000));
       const changed = new Set<string>();
-      for (const p of config.projects) for (const id of await walkIssueIds(ctx, p.id, `updated >= '${since}'`)) changed.add(id);
+      for (const p of config.projects)
+        for (const id of await walkIssueIds(ctx, p.id, `updated >= '${since}'`)) changed.add(id);
       toHydrate = current.filter((id) => !done.has(id) && (changed.has(id) || !parentIssues.has(id)));
-      known = await knownIssues(parent!, parentIssues, toHydrate.filter((id) => parentIssues.has(id)));
+      known = await knownIssues(
+        parent!,
+        parentIssues,
+        toHydrate.filter((id) => parentIssues.has(id)),
+      );
       for (const id of current) {
         if (done.has(id) || toHydrate.includes(id)) continue;
         const e = parentIssues.get(id);
@@ -203,7 +235,14 @@ export async function runBackup(options: BackupOptions): Promise<BackupReport> {
     const knownAttachments = parent ? await attachmentsOf(parent, parentIssues, new Set(toHydrate)) : new Map();
     if (resumed) for (const [id, f] of await attachmentsOf(resumed, done)) knownAttachments.set(id, f);
 
-    progress.emit({ type: 'phase', job: JOB, phase: 'issues', at: clock.now(), total: toHydrate.length, unit: 'issues' });
+    progress.emit({
+      type: 'phase',
+      job: JOB,
+      phase: 'issues',
+      at: clock.now(),
+      total: toHydrate.length,
+      unit: 'issues',
+    });
     let hydrated = 0;
     let sinceCheckpoint = 0;
     const missing: string[] = [];
@@ -237,7 +276,12 @@ export async function runBackup(options: BackupOptions): Promise<BackupReport> {
 
     progress.emit({ type: 'phase', job: JOB, phase: 'snapshot', at: clock.now() });
     const root = await writeRoot(writer, siteEntry, config.entry, issueEntries);
-    const stats = { issues: issueEntries.size, hydrated, deleted: counts.issuesDeleted, points: options.client.usage.points };
+    const stats = {
+      issues: issueEntries.size,
+      hydrated,
+      deleted: counts.issuesDeleted,
+      points: options.client.usage.points,
+    };
     const snapshot = await writer.finish(root, stats);
     const finishedAt = clock.now();
     const report: BackupReport = {
@@ -249,9 +293,18 @@ export async function runBackup(options: BackupOptions): Promise<BackupReport> {
       startedAt: new Date(startedAt).toISOString(),
       finishedAt: new Date(finishedAt).toISOString(),
       durationMs: finishedAt - startedAt,
-      issues: { total: issueEntries.size, hydrated, reused: counts.reused.get('issue') ?? 0, deleted: counts.issuesDeleted },
+      issues: {
+        total: issueEntries.size,
+        hydrated,
+        reused: counts.reused.get('issue') ?? 0,
+        deleted: counts.issuesDeleted,
+      },
       entities: counts.toJSON(),
-      points: { total: options.client.usage.points, requests: options.client.usage.requests, byEndpoint: options.client.usage.toJSON() },
+      points: {
+        total: options.client.usage.points,
+        requests: options.client.usage.requests,
+        byEndpoint: options.client.usage.toJSON(),
+      },
       repository: { ...writer.stats },
       checkpoints,
     };
@@ -259,7 +312,12 @@ export async function runBackup(options: BackupOptions): Promise<BackupReport> {
     return report;
   } catch (e) {
     const err = toTidemarkError(e);
-    progress.emit({ type: 'failed', job: JOB, at: clock.now(), error: { kind: err.kind, message: err.message, ...(err.hint ? { hint: err.hint } : {}) } });
+    progress.emit({
+      type: 'failed',
+      job: JOB,
+      at: clock.now(),
+      error: { kind: err.kind, message: err.message, ...(err.hint ? { hint: err.hint } : {}) },
+    });
     await writer.abort().catch(() => undefined);
     throw err;
   }
@@ -275,11 +333,17 @@ async function readSiteRecord(reader: SnapshotReader): Promise<SiteRecord | unde
 async function watermarkOf(parent: SnapshotReader): Promise<number> {
   const site = await readSiteRecord(parent);
   const t = site?.run.watermark ?? Date.parse(parent.snapshot.time);
-  if (!Number.isFinite(t)) throw new TidemarkError('corrupt', `the parent snapshot ${parent.snapshot.id} has no usable watermark`);
+  if (!Number.isFinite(t))
+    throw new TidemarkError('corrupt', `the parent snapshot ${parent.snapshot.id} has no usable watermark`);
   return t;
 }
 
-async function writeRoot(writer: SnapshotWriter, site: TreeEntry, config: TreeEntry, issues: Map<string, TreeEntry>): Promise<TreeId> {
+async function writeRoot(
+  writer: SnapshotWriter,
+  site: TreeEntry,
+  config: TreeEntry,
+  issues: Map<string, TreeEntry>,
+): Promise<TreeId> {
   const issuesDir = await writer.writeTree([...issues.values()]);
   return writer.writeTree([site, config, { name: 'issues', type: 'tree', tree: issuesDir }]);
 }

@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { backupBench } from '../support/backup-harness.js';
+
+describe('backup of a tiny simulated site', () => {
+  it('stores every issue the caller can see, with its comments, worklogs, changelog and attachments', async () => {
+    const bench = await backupBench({ seed: 1, size: 'tiny' });
+    const report = await bench.backup();
+    const issues = [...bench.site.data.issues.values()];
+    expect(report.mode).toBe('full');
+    expect(report.issues.total).toBe(issues.length);
+    const reader = await bench.repo.openSnapshotReader(report.snapshot);
+    const dir = await reader.lookup(['issues']);
+    expect(dir?.type).toBe('tree');
+    const names: string[] = [];
+    for await (const e of reader.list(dir!.type === 'tree' ? dir!.tree : undefined)) names.push(e.name);
+    expect(names.sort()).toEqual(issues.map((i) => i.id).sort());
+  });
+});

@@ -1,0 +1,88 @@
+/**
+ * A backup test bench: a seeded simulator, a connection through the demo OAuth app (tokens in a
+ * real TokenVault, refreshed through the simulator's token endpoint), a JiraClient speaking to the
+ * simulator in process, and a repository on an in-memory backend.
+ */
+import { FakeClock } from '../../src/core/index.js';
+import {
+  JiraClient,
+  MemoryVaultStorage,
+  RateGovernor,
+  TokenVault,
+  refreshTokens,
+  type RateGovernorOptions,
+} from '../../src/jira/index.js';
+import { runBackup, type BackupOptions, type BackupReport } from '../../src/backup/run.js';
+import { Repository, passphrase } from '../../src/store/index.js';
+import { MemBackend } from '../../src/store/backend/mem.js';
+import { DEMO_ADMIN_EMAIL, demoApp } from '../../src/simulator/auth/apps.js';
+import { simAuth } from '../../src/simulator/auth/service.js';
+import { createSimulator, type CreateSimulatorOptions } from '../../src/simulator/create.js';
+import type { JiraSimulator, Site } from '../../src/simulator/index.js';
+
+export const T0 = Date.UTC(2026, 10, 24, 9, 0, 0);
+
+export interface BackupBench {
+  sim: JiraSimulator;
+  site: Site;
+  clock: FakeClock;
+  repo: Repository;
+  backend: MemBackend;
+  client(governor?: Partial<RateGovernorOptions>): JiraClient;
+  backup(options?: Partial<BackupOptions>): Promise<BackupReport>;
+}
+
+export async function backupBench(options: CreateSimulatorOptions & { siteName?: string } = {}): Promise<BackupBench> {
+  const clock = (options.clock as FakeClock | undefined) ?? new FakeClock(T0, { autoAdvance: true });
+  const sim = createSimulator({ seed: 1, size: 'tiny', ...options, clock, baseUrl: 'http://sim.test' });
+  const site = [...sim.world.sites.values()].find((s) => s.name === (options.siteName ?? 'acme'))!;
+  const app = demoApp(sim.world)!;
+  const first = simAuth(sim).issueTokens({ clientId: app.clientId, email: DEMO_ADMIN_EMAIL, cloudIds: [site.cloudId] });
+  const vault = await TokenVault.open({ storage: new MemoryVaultStorage(), masterKey: Buffer.alloc(32, 1), clock });
+  await vault.put({
+    id: 'grant',
+    kind: '3lo',
+    clientId: app.clientId,
+    scopes: first.scope.split(' '),
+    sites: [{ cloudId: site.cloudId, name: site.name, url: site.url }],
+    refreshToken: first.refresh_token!,
+    accessToken: first.access_token,
+    accessExpiresAt: clock.now() + first.expires_in * 1000,
+    status: 'active',
+    createdAt: clock.now(),
+    updatedAt: clock.now(),
+  });
+  const oauth = { clientId: app.clientId, clientSecret: app.clientSecret, authBaseUrl: sim.urls.auth };
+  const tokens = vault.provider('grant', (g) => refreshTokens(sim.inProcessFetch, oauth, g.refreshToken ?? ''));
+  const backend = new MemBackend();
+  const repo = await Repository.init(backend, passphrase('correct horse'), { clock, scrypt: { n: 1024, r: 8, p: 1 } });
+  const client = (governor: Partial<RateGovernorOptions> = {}): JiraClient =>
+    new JiraClient({
+      cloudId: site.cloudId,
+      tokens,
+      mode: 'embedded',
+      version: 'test',
+      apiBaseUrl: sim.urls.api,
+      fetch: sim.inProcessFetch,
+      clock,
+      governor: new RateGovernor({ clock, ...governor }),
+    });
+  return {
+    sim,
+    site,
+    clock,
+    repo,
+    backend,
+    client,
+    backup: (o = {}) =>
+      runBackup({
+        client: client(),
+        repository: repo,
+        site: { cloudId: site.cloudId, name: site.name, url: site.url },
+        clock,
+        fetch: sim.inProcessFetch,
+        tool: { version: 'test', mode: 'embedded' },
+        ...o,
+      }),
+  };
+}
