@@ -1,7 +1,11 @@
 /** Small concurrency tools for engines: a bounded task pool and ordered chunking. */
 
 /** Runs `fn` over `items` with at most `limit` in flight; results keep the input order. Fails fast. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   let failed: unknown;

@@ -17,10 +17,16 @@ describe('route usage scan', () => {
         "import { items, type JiraClient } from '../jira/index.js';",
         "await client.request('POST /rest/api/3/issue/bulkfetch', { body });",
         "for await (const x of items(client, 'GET /rest/api/3/search/jql', 'token', {})) {}",
-        'await client.request(someKey, {});',
         "await client.request('GET /rest/api/3/not-a-thing', {});",
-        "await client.request('DELETE /rest/api/3/webhook', {});",
+        // A table of route keys called through a variable counts too.
+        "const TABLE = [{ key: 'DELETE /rest/api/3/webhook' }];",
+        'for (const t of TABLE) await client.request(t.key, {});',
       ].join('\n'),
+    );
+    // A call that names no route anywhere in its file cannot be traced.
+    await writeFile(
+      path.join(dir, 'backup', 'opaque.ts'),
+      ["import { type JiraClient } from '../jira/index.js';", '', 'await client.request(someKey, {});'].join('\n'),
     );
     const scan = await scanRouteUsage(dir, ['read:jira-work']);
     expect(scan.operations.map((o) => o.key)).toEqual([
@@ -33,7 +39,7 @@ describe('route usage scan', () => {
     ]);
     // Webhooks need manage:jira-webhook (or granular scopes), which this scan was told is not requested.
     expect(scan.operations.find((o) => o.key === 'DELETE /rest/api/3/webhook')?.grantedBy).toBeNull();
-    expect(scan.unresolved).toEqual([{ file: path.join('backup', 'walk.ts'), line: 4 }]);
+    expect(scan.unresolved).toEqual([{ file: path.join('backup', 'opaque.ts'), line: 3 }]);
     expect(scan.unknown).toEqual([{ key: 'GET /rest/api/3/not-a-thing', file: path.join('backup', 'walk.ts') }]);
   });
 

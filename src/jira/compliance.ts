@@ -8,7 +8,13 @@ import path from 'node:path';
 import { OPERATIONS_BY_KEY } from './generated/operations.js';
 import { TIDEMARK_SCOPES } from './auth/oauth.js';
 
-/** A call site: client.request('GET /rest/…'), client.stream(…), pages(client, 'POST /rest/…'), items(…). */
+/**
+ * A route key literal: 'GET /rest/…'. In engine code (outside src/jira and src/simulator) such
+ * literals exist only to be called — directly (`client.request('GET /rest/…')`, `pages(…)`,
+ * `items(…)`) or through a table of route keys — so each one counts as a use.
+ */
+const ROUTE_LITERAL = /['"`]((?:GET|POST|PUT|DELETE|PATCH) \/rest\/[A-Za-z0-9_{}./-]+)['"`]/g;
+/** A call site with a literal key: client.request('GET /rest/…'), client.stream(…), pages(client, 'POST /rest/…'), items(…). */
 const CALL =
   /\b(?:request|stream|pages|items)\s*(?:<[^>()]*>)?\(\s*(?:[\w.]+\s*,\s*)?['"`]((?:GET|POST|PUT|DELETE|PATCH) \/rest\/[A-Za-z0-9_{}./-]+)['"`]/g;
 /** Any client call, literal key or not (to prove every call site was understood). */
@@ -61,12 +67,16 @@ export async function scanRouteUsage(
   for (const file of await sourceFiles(sourceRoot)) {
     const text = await readFile(file, 'utf8');
     const rel = path.relative(sourceRoot, file);
-    for (const m of text.matchAll(CALL)) {
+    const isEngine = rel.split(path.sep)[0] !== 'jira';
+    const found = [...text.matchAll(isEngine ? ROUTE_LITERAL : CALL)];
+    for (const m of found) {
       const key = m[1]!;
       if (!OPERATIONS_BY_KEY.has(key)) unknown.push({ key, file: rel });
       else uses.set(key, (uses.get(key) ?? new Set()).add(rel));
     }
-    if (rel.split(path.sep)[0] !== 'jira' && USES_CLIENT.test(text)) {
+    // A client call whose route key is not a literal, in a file that names no route at all, cannot
+    // be traced: report it so the list is never silently incomplete.
+    if (isEngine && found.length === 0 && USES_CLIENT.test(text)) {
       for (const m of text.matchAll(ANY_CALL)) {
         if (m[1] === '') unresolved.push({ file: rel, line: text.slice(0, m.index).split('\n').length });
       }
@@ -80,7 +90,8 @@ export async function scanRouteUsage(
         key,
         operationId: op.operationId,
         scopes: op.scopes,
-        grantedBy: op.scopes.find((alt) => alt.every((s) => granted.has(s))) ?? null,
+        // An operation whose spec lists no scopes needs none.
+        grantedBy: op.scopes.length === 0 ? [] : (op.scopes.find((alt) => alt.every((s) => granted.has(s))) ?? null),
         files: [...files].sort(),
       };
     });

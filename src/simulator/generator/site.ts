@@ -178,6 +178,9 @@ function fillGroups(site: Site, cfg: SiteConfig, accounts: WorldAccounts, people
     }
   }
   if (site.members.has(accounts.demoUser.accountId)) g(cfg.groups.developers).add(accounts.demoUser.accountId);
+  // The demo admin is the site's backup account: like a well-set-up integration account, it belongs
+  // to the groups that restrict comment and worklog visibility, so a backup can see everything.
+  g(cfg.groups.developers).add(accounts.demoAdmin.accountId);
   for (const p of rng.sample(others, 3)) g(cfg.groups.hostile).add(p.accountId);
   if (agents.length === 0) {
     const fallback = others.find((p) => p.active) ?? accounts.demoAdmin;
