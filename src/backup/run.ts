@@ -195,6 +195,13 @@ export async function runBackup(options: BackupOptions): Promise<BackupReport> {
 
     progress.emit({ type: 'phase', job: JOB, phase: 'configuration', at: clock.now() });
     const config = await backupConfiguration(ctx);
+    // Further top-level directories (people/, agile/, jsm/): each phase writes one entry.
+    const extraEntries: TreeEntry[] = [];
+    for (const phase of EXTRA_PHASES) {
+      progress.emit({ type: 'phase', job: JOB, phase: phase.name, at: clock.now() });
+      const entry = await phase.run(ctx, { parent, mode, projects: config.projects });
+      if (entry) extraEntries.push(entry);
+    }
 
     // ---- issues ----
     progress.emit({ type: 'phase', job: JOB, phase: 'issue ids', at: clock.now() });
@@ -267,7 +274,7 @@ export async function runBackup(options: BackupOptions): Promise<BackupReport> {
       });
       if (sinceCheckpoint >= (options.checkpointEvery ?? 2_000) && hydrated < toHydrate.length) {
         sinceCheckpoint = 0;
-        const root = await writeRoot(writer, siteEntry, config.entry, issueEntries);
+        const root = await writeRoot(writer, [siteEntry, config.entry, ...extraEntries], issueEntries);
         await writer.checkpoint(root, 'checkpoint', { issues: issueEntries.size });
         checkpoints++;
       }
@@ -275,7 +282,7 @@ export async function runBackup(options: BackupOptions): Promise<BackupReport> {
     counts.issuesDeleted = deleted.length + missing.filter((id) => !deleted.includes(id)).length;
 
     progress.emit({ type: 'phase', job: JOB, phase: 'snapshot', at: clock.now() });
-    const root = await writeRoot(writer, siteEntry, config.entry, issueEntries);
+    const root = await writeRoot(writer, [siteEntry, config.entry, ...extraEntries], issueEntries);
     const stats = {
       issues: issueEntries.size,
       hydrated,
