@@ -345,12 +345,25 @@ async function watermarkOf(parent: SnapshotReader): Promise<number> {
   return t;
 }
 
-async function writeRoot(
-  writer: SnapshotWriter,
-  site: TreeEntry,
-  config: TreeEntry,
-  issues: Map<string, TreeEntry>,
-): Promise<TreeId> {
+async function writeRoot(writer: SnapshotWriter, top: TreeEntry[], issues: Map<string, TreeEntry>): Promise<TreeId> {
   const issuesDir = await writer.writeTree([...issues.values()]);
-  return writer.writeTree([site, config, { name: 'issues', type: 'tree', tree: issuesDir }]);
+  return writer.writeTree([...top, { name: 'issues', type: 'tree', tree: issuesDir }]);
 }
+
+/** What a phase may use besides the context. */
+export interface PhaseInput {
+  /** The parent snapshot, for incremental runs (e.g. people on their own cadence). */
+  parent: SnapshotReader | undefined;
+  mode: 'full' | 'incremental';
+  /** Projects found by the configuration phase. */
+  projects: Array<{ id: string; key: string }>;
+}
+
+/** A backup phase that writes one top-level directory of the snapshot (or nothing). */
+export interface BackupPhase {
+  name: string;
+  run(ctx: BackupContext, input: PhaseInput): Promise<TreeEntry | undefined>;
+}
+
+/** Phases after configuration and before issues, in order. */
+export const EXTRA_PHASES: BackupPhase[] = [];
