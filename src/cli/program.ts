@@ -3,7 +3,16 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isTidemarkError } from '../core/index.js';
+import { registerCatalogCommand } from './commands/catalog.js';
+import { registerCheckCommand } from './commands/check.js';
+import { registerForgetCommand } from './commands/forget.js';
+import { registerInitCommand } from './commands/init.js';
+import { registerKeyCommand } from './commands/key.js';
+import { registerPruneCommand } from './commands/prune.js';
 import { registerSimCommand } from './commands/sim.js';
+import { registerSnapshotsCommand } from './commands/snapshots.js';
+import { registerStatsCommand } from './commands/stats.js';
+import { registerUnlockCommand } from './commands/unlock.js';
 import { VERSION } from './version.js';
 
 export function buildProgram(): Command {
@@ -20,6 +29,15 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ sortSubcommands: true });
   registerSimCommand(program);
+  registerInitCommand(program);
+  registerCheckCommand(program);
+  registerSnapshotsCommand(program);
+  registerForgetCommand(program);
+  registerPruneCommand(program);
+  registerStatsCommand(program);
+  registerKeyCommand(program);
+  registerUnlockCommand(program);
+  registerCatalogCommand(program);
   return program;
 }
 
