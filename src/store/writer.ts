@@ -271,7 +271,7 @@ export class RepoSnapshotWriter implements SnapshotWriter {
     const id = await this.writeSnapshot(root, reason, stats);
     const superseded = this.ownCheckpoints;
     this.ownCheckpoints = [id];
-    for (const old of superseded) await this.repo.backend.delete(`snapshots/${old}`);
+    await this.deleteSuperseded(superseded);
     return id;
   }
 
@@ -287,11 +287,25 @@ export class RepoSnapshotWriter implements SnapshotWriter {
           superseded.add(s.id);
         }
       }
-      for (const old of superseded) await this.repo.backend.delete(`snapshots/${old}`);
+      await this.deleteSuperseded(superseded);
       return id;
     } finally {
       this.closed = true;
       await this.lock.release();
+    }
+  }
+
+  /**
+   * Deletes checkpoints a newer snapshot supersedes. Best effort: the new snapshot is already
+   * durable, and a checkpoint left behind is removed by a later run or by forget.
+   */
+  private async deleteSuperseded(ids: Iterable<SnapshotId>): Promise<void> {
+    for (const old of ids) {
+      try {
+        await this.repo.backend.delete(`snapshots/${old}`);
+      } catch (e) {
+        this.repo.logger.warn('could not delete a superseded checkpoint', { snapshot: old, error: String(e) });
+      }
     }
   }
 

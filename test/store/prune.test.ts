@@ -10,7 +10,16 @@ import {
   prune,
   repoStats,
 } from '../../src/store/index.js';
-import { FaultyBackend, type IssueRecord, issue, newRepo, noise, snapshotOf, totalBytes } from './helpers.js';
+import {
+  FaultyBackend,
+  type IssueRecord,
+  issue,
+  newRepo,
+  noise,
+  snapshotOf,
+  totalBytes,
+  writeIssues,
+} from './helpers.js';
 
 /** Every record of a snapshot, by path. */
 async function contents(repo: Repository, id: string): Promise<Map<string, unknown>> {
@@ -61,19 +70,30 @@ describe('forget + prune', () => {
 
   it('forget removes a checkpoint once its group has a newer complete snapshot, and never counts it', async () => {
     const clock = new FakeClock(Date.UTC(2026, 2, 1));
-    const repo = await newRepo(new MemBackend(), { clock });
+    const faulty = new FaultyBackend(new MemBackend());
+    const repo = await newRepo(faulty, { clock });
     const labels = { site: 'acme' };
     const w = await repo.openSnapshotWriter({ labels });
-    const { writeIssues } = await import('./helpers.js');
     const cp = await w.checkpoint(await writeIssues(w, range(0, 3)));
     await w.abort();
     clock.advance(1000);
     // a checkpoint newer than every complete snapshot stays
     expect((await forget(repo, { last: 1 })).removed).toEqual([]);
     clock.advance(1000);
-    const done = await snapshotOf(repo, labels, range(0, 5), clock.now());
+    // the next run writes its snapshot, then dies before it can delete the checkpoint it superseded
+    faulty.failOn(
+      'delete',
+      (n) => n.startsWith('snapshots/'),
+      () => new Error('killed'),
+    );
+    const w2 = await repo.openSnapshotWriter({ labels });
+    await expect(w2.finish(await writeIssues(w2, range(0, 5)))).rejects.toThrow('killed');
+    const snaps = await repo.listSnapshots();
+    expect(snaps).toHaveLength(2);
+    const done = snaps.find((s) => s.incomplete === undefined)!.id;
     const result = await forget(repo, { last: 1 });
     expect(result.removed).toEqual([cp]);
+    expect(result.groups[0]!.decisions.map((d) => d.snapshot.id)).toEqual([done]); // the checkpoint was not counted
     expect((await repo.listSnapshots()).map((s) => s.id)).toEqual([done]);
   });
 
