@@ -80,14 +80,14 @@ describe('forget + prune', () => {
     // a checkpoint newer than every complete snapshot stays
     expect((await forget(repo, { last: 1 })).removed).toEqual([]);
     clock.advance(1000);
-    // the next run writes its snapshot, then dies before it can delete the checkpoint it superseded
+    // the next run writes its snapshot but cannot delete the checkpoint it supersedes (as if killed)
     faulty.failOn(
       'delete',
       (n) => n.startsWith('snapshots/'),
       () => new Error('killed'),
     );
     const w2 = await repo.openSnapshotWriter({ labels });
-    await expect(w2.finish(await writeIssues(w2, range(0, 5)))).rejects.toThrow('killed');
+    await w2.finish(await writeIssues(w2, range(0, 5)));
     const snaps = await repo.listSnapshots();
     expect(snaps).toHaveLength(2);
     const done = snaps.find((s) => s.incomplete === undefined)!.id;
