@@ -1,5 +1,5 @@
 /**
- * The catalog (docs/design.md §6.15): a queryable index of the entity versions each snapshot
+ * The catalog (docs/design.md §6.16): a queryable index of the entity versions each snapshot
  * holds, built from the `meta` of record entries alone. It is a cache of the repository:
  * `sync` brings it up to date incrementally, `rebuild` recreates it from scratch.
  */

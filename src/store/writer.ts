@@ -172,14 +172,17 @@ export class RepoSnapshotWriter implements SnapshotWriter {
     const key = blobKey(type, id);
     const idHex = hex(id);
     this.stats.bytesIn += plain.length;
-    if (this.pending.has(key) || this.repo.index.has(key)) {
+    if (this.pending.has(key) || this.repo.index.hasId(type, id)) {
       this.stats.blobsDeduplicated++;
       return { id: idHex, size: plain.length, compression: undefined };
     }
     const packed =
       mode === 'auto' ? compressIfWorth(plain, level) : { codec: Compression.None, bytes: Buffer.from(plain) };
     const stored = encryptBlob(this.repo.keys, type, id, packed.codec, packed.bytes);
-    const packer = (this.packers[type] ??= new PackBuilder(type));
+    const packer = (this.packers[type] ??= new PackBuilder(
+      type,
+      Math.min(this.repo.config.packSize + 64 * 1024, 4 * 1024 * 1024),
+    ));
     packer.add(id, packed.codec, stored, plain.length);
     this.pending.add(key);
     this.stats.blobsAdded++;
@@ -210,7 +213,7 @@ export class RepoSnapshotWriter implements SnapshotWriter {
       id: pack.id,
       size: pack.bytes.length,
       type: pack.type,
-      blobs: pack.entries.map((e) => ({ id: hex(e.id), o: e.offset, l: e.length, r: e.rawLength, c: e.compression })),
+      blobs: pack.entries.map((e) => ({ id: e.id, o: e.offset, l: e.length, r: e.rawLength, c: e.compression })),
     });
     this.uploadedBlobs += pack.entries.length;
     this.stats.packsWritten++;
