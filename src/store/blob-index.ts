@@ -15,7 +15,7 @@ export interface BlobLocation {
 }
 
 /** Blobs per index file: writers write one when this many are waiting; prune splits its rewrite. */
-export const INDEX_FILE_BLOBS = 50_000;
+export const INDEX_FILE_BLOBS = 20_000;
 
 export interface IndexFileBlob {
   id: string;

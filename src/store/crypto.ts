@@ -175,7 +175,9 @@ export function compress(data: Uint8Array, codec: Compression, level = 6): Buffe
 export function compressIfWorth(data: Uint8Array, level: number): { codec: Compression; bytes: Buffer } {
   if (data.length >= 64) {
     const windowBits = Math.min(15, Math.max(10, Math.ceil(Math.log2(data.length))));
-    const packed = deflateRawSync(data, { level, windowBits, memLevel: windowBits <= 12 ? 5 : 8 });
+    // an output buffer about the input's size, not zlib's default 16 KiB for every small record
+    const chunkSize = Math.min(64 * 1024, Math.max(1024, data.length + 64));
+    const packed = deflateRawSync(data, { level, windowBits, memLevel: windowBits <= 12 ? 5 : 8, chunkSize });
     if (packed.length <= data.length * 0.97) return { codec: Compression.Deflate, bytes: packed };
   }
   return { codec: Compression.None, bytes: Buffer.from(data.buffer, data.byteOffset, data.byteLength) };
@@ -188,7 +190,10 @@ export function decompress(data: Uint8Array, codec: Compression, expected: numbe
       case Compression.None:
         return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
       case Compression.Deflate:
-        return inflateRawSync(data, { maxOutputLength: Math.max(1, maxOutputLength) });
+        return inflateRawSync(data, {
+          maxOutputLength: Math.max(1, maxOutputLength),
+          chunkSize: Math.min(64 * 1024, Math.max(1024, (expected ?? 0) + 64)),
+        });
       case Compression.Brotli:
         return brotliDecompressSync(data, { maxOutputLength: Math.max(1, maxOutputLength) });
       default:

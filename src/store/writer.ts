@@ -179,9 +179,10 @@ export class RepoSnapshotWriter implements SnapshotWriter {
     const packed =
       mode === 'auto' ? compressIfWorth(plain, level) : { codec: Compression.None, bytes: Buffer.from(plain) };
     const stored = encryptBlob(this.repo.keys, type, id, packed.codec, packed.bytes);
+    // data packs fill fast: room for a whole pack at once; tree packs fill slowly: grow as needed
     const packer = (this.packers[type] ??= new PackBuilder(
       type,
-      Math.min(this.repo.config.packSize + 64 * 1024, 4 * 1024 * 1024),
+      type === BlobType.Data ? this.repo.config.packSize + 64 * 1024 : 1024 * 1024,
     ));
     packer.add(id, packed.codec, stored, plain.length);
     this.pending.add(key);

@@ -142,8 +142,18 @@ describe('forget + prune', () => {
     const a = await snapshotOf(repo, { site: 's' }, range(0, 300));
     const b = await snapshotOf(repo, { site: 's' }, [...range(0, 290), ...range(290, 300, 1)]);
     await forgetSnapshots(repo, [a]);
-    const report = await prune(repo, { repackThreshold: 0.9 });
+    // threshold 100 %: only packs with no used blob at all go (and those are deleted, not repacked)
+    const report = await prune(repo, { repackThreshold: 1 });
     expect(report.packsRepacked).toBe(0);
+    expect(report.packsDeleted).toBeLessThanOrEqual(1); // at most a's own tree pack
+    // the 10 records only a held are still there, unused, inside the pack they share with b's records
+    const { overhead, blobBytes } = await packOverhead(repo);
+    expect(await totalBytes(repo.backend, 'data/')).toBe(blobBytes + overhead);
+    const used = new Set<string>();
+    const r = await repo.openSnapshotReader(b);
+    for await (const { entry } of r.walk()) if (entry.type === 'record') used.add(entry.blob);
+    await r.close();
+    expect([...repo.index.entries()].filter((e) => e.type === 0).length).toBe(used.size + 10);
     expect((await check(repo)).ok).toBe(true);
     expect((await contents(repo, b)).size).toBe(300);
   });
