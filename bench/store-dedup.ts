@@ -13,12 +13,14 @@ const records = Number(process.argv[2] ?? 100_000);
 async function snapshot(
   repo: Repository,
   files: Record<string, Buffer>,
+  changed = 0,
 ): Promise<{ added: number; blobsAdded: number; chunks: Record<string, number> }> {
   const before = await repoBytes(repo);
   const w = await repo.openSnapshotWriter({ labels: { site: 'bench' } });
   const tree = w.treeBuilder();
   for (let n = 0; n < records; n++) {
-    const r = await w.putRecord(record(n));
+    // `changed` records, spread evenly, get a new version
+    const r = await w.putRecord(record(n, changed > 0 && n % Math.round(records / changed) === 0 ? 1 : 0));
     await tree.add({ name: `BENCH-${String(n).padStart(7, '0')}`, type: 'record', blob: r.id, size: r.size });
   }
   const entries: TreeEntry[] = [{ name: 'issues', type: 'tree', tree: await tree.finish() }];
@@ -42,6 +44,11 @@ async function snapshot(
   console.log(
     `unchanged data (${records} records + 20 × 1 MiB attachments): first snapshot added ${mb(first.added)} MiB, ` +
       `second added ${second.added} bytes in ${second.blobsAdded} new blobs = ${((100 * second.added) / first.added).toFixed(4)} % of the first`,
+  );
+  const third = await snapshot(repo, files, records / 100);
+  console.log(
+    `1 % of the records changed (${records / 100}): third snapshot added ${mb(third.added)} MiB in ${third.blobsAdded} new blobs = ` +
+      `${((100 * third.added) / first.added).toFixed(2)} % of the first`,
   );
   cleanup();
 }

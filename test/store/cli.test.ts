@@ -133,6 +133,15 @@ describe('tidemark repository commands', () => {
 
     expect((await run('unlock', ...viaFile)).out).toContain('removed 0 lock(s)');
     expect((await run('prune', ...viaFile, '--dry-run')).out).toMatch(/would reclaim/);
+
+    // damage a snapshot file: check reports it and exits with status 1
+    const snapFile = path.join(repoDir, 'snapshots', s2);
+    const bytes = readFileSync(snapFile);
+    bytes[20]! ^= 1;
+    writeFileSync(snapFile, bytes);
+    const damaged = await run('check', ...viaFile);
+    expect(damaged.code).toBe(1);
+    expect(damaged.out).toContain(`error: snapshots/${s2}`);
   });
 
   it('fails clearly, without printing the passphrase', async () => {
