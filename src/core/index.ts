@@ -6,3 +6,4 @@ export * from './ids.js';
 export * from './clock.js';
 export * from './progress.js';
 export * from './logger.js';
+export * from './html.js';

@@ -49,11 +49,22 @@ export interface Rejection {
   body: unknown;
 }
 
+/** What the cost rules need to know of an answered call. */
+export interface CallOutcome {
+  status: number;
+  /** Core objects the handler read (RouteResult.objects). */
+  objects: number;
+  /** Identity objects the handler read (RouteResult.identityObjects). */
+  identityObjects: number;
+}
+
 export interface LimitsService {
   /** Decides before the handler runs; a rejection is answered as is and costs nothing. */
   admit(call: CallInfo): Rejection | undefined;
   /** Charges an answered call and returns the rate-limit headers to send with it. */
   settle(call: CallInfo, points: number): Record<string, string>;
+  /** Points an answered call costs; the gateway applies docs/design.md §5.3's default rules when absent. */
+  cost?(call: CallInfo, outcome: CallOutcome): number;
 }
 
 export type FaultAction =

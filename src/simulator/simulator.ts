@@ -138,9 +138,16 @@ export class JiraSimulator implements SimServices {
       const half = bytes.subarray(0, Math.floor(bytes.length / 2));
       const headers = new Headers(res.headers);
       headers.delete(FAULT_HEADER);
+      // As over a socket: the full length is announced, half the bytes arrive, then the stream fails.
+      headers.set('content-length', String(bytes.length));
+      let sent = false;
       const body = new ReadableStream<Uint8Array>({
-        start(controller) {
-          controller.enqueue(half);
+        pull(controller) {
+          if (!sent) {
+            sent = true;
+            controller.enqueue(half);
+            return;
+          }
           controller.error(
             Object.assign(new TypeError('terminated'), {
               cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }),
@@ -249,9 +256,14 @@ export class JiraSimulator implements SimServices {
       status = e.status;
     }
     const ok = status < 400;
-    const points = isWrite || !ok ? 1 : 1 + (result.objects ?? 0) + 2 * (result.identityObjects ?? 0);
+    const outcome = { status, objects: result.objects ?? 0, identityObjects: result.identityObjects ?? 0 };
+    const points = this.limits.cost
+      ? this.limits.cost(call, outcome)
+      : isWrite || !ok
+        ? 1
+        : 1 + outcome.objects + 2 * outcome.identityObjects;
     const limitHeaders = this.limits.settle(call, points);
-    this.record(call, status, points, fault?.kind === 'truncate' ? 'fault:truncate' : undefined);
+    this.record(call, status, points, fault ? `fault:${fault.kind}` : undefined);
     const headers: Record<string, string> = { ...baseHeaders, ...limitHeaders, ...(result.headers ?? {}) };
     if (fault?.kind === 'truncate') headers[FAULT_HEADER] = 'truncate';
     if (result.raw !== undefined) {

@@ -1,8 +1,9 @@
-import { type Command, CommanderError } from 'commander';
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
 import { check } from '../../store/index.js';
 import { type RepoCliOptions, addRepoOptions, formatBytes, output, withRepository } from './repo-options.js';
 
-export function registerCheckCommand(program: Command): void {
+export function registerCheckCommand(program: Command, ctx: CliContext): void {
   addRepoOptions(
     program
       .command('check')
@@ -15,8 +16,8 @@ export function registerCheckCommand(program: Command): void {
       )
       .option('--read-data', 'also read and verify every byte of every pack'),
   ).action(async (opts: RepoCliOptions & { readData?: boolean }) => {
-    const report = await withRepository(opts, (repo) => check(repo, { readData: opts.readData }));
-    output(opts, report, () => {
+    const report = await withRepository(ctx, opts, (repo) => check(repo, { readData: opts.readData }));
+    output(ctx, opts, report, () => {
       const lines = report.errors.map((e) => `error: ${e.file ? `${e.file}: ` : ''}${e.message}`);
       lines.push(...report.notes.map((n) => `note: ${n.file ? `${n.file}: ` : ''}${n.message}`));
       const c = report.counts;
@@ -27,6 +28,6 @@ export function registerCheckCommand(program: Command): void {
       );
       return lines.join('\n');
     });
-    if (!report.ok) throw new CommanderError(1, 'tidemark.check', 'the repository has errors');
+    if (!report.ok) ctx.exitCode = 1;
   });
 }

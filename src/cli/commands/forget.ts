@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
 import { TidemarkError } from '../../core/index.js';
 import { type RetentionPolicy, forget, forgetSnapshots, parseDuration, policyIsEmpty } from '../../store/index.js';
 import { parsePercent, pruneText, runPrune } from './prune.js';
@@ -33,7 +34,7 @@ interface ForgetOptions extends RepoCliOptions {
   repackThreshold: number;
 }
 
-export function registerForgetCommand(program: Command): void {
+export function registerForgetCommand(program: Command, ctx: CliContext): void {
   addRepoOptions(
     program
       .command('forget')
@@ -96,15 +97,16 @@ export function registerForgetCommand(program: Command): void {
             .split(',')
             .map((s) => s.trim())
             .filter(Boolean);
-    await withRepository(opts, async (repo) => {
+    await withRepository(ctx, opts, async (repo) => {
       if (ids.length > 0) {
         const removed = await forgetSnapshots(repo, ids, opts.dryRun);
-        output(opts, { removed, dryRun: opts.dryRun ?? false }, () =>
+        output(ctx, opts, { removed, dryRun: opts.dryRun ?? false }, () =>
           removed.map((id) => `${opts.dryRun ? 'would remove' : 'removed'} ${short(id)}`).join('\n'),
         );
       } else {
         const result = await forget(repo, policy, { groupBy, dryRun: opts.dryRun, filter: opts.label });
         output(
+          ctx,
           opts,
           {
             dryRun: result.dryRun,
@@ -139,7 +141,7 @@ export function registerForgetCommand(program: Command): void {
       }
       if (opts.prune && !opts.dryRun) {
         const report = await runPrune(repo, opts);
-        if (!opts.json) console.log(pruneText(report));
+        if (!opts.json) ctx.out(pruneText(report));
       }
     });
   });

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
 import { type Credential, Repository } from '../../store/index.js';
 import {
   type RepoCliOptions,
@@ -11,7 +12,7 @@ import {
   withNewKeyFile,
 } from './repo-options.js';
 
-export function registerInitCommand(program: Command): void {
+export function registerInitCommand(program: Command, ctx: CliContext): void {
   addRepoOptions(
     program
       .command('init')
@@ -25,13 +26,15 @@ export function registerInitCommand(program: Command): void {
       .option('--new-key-file <file>', 'create a new key file credential at this path and use it as the first key')
       .option('--key-label <text>', 'a label for the first key (for `tidemark key list`)'),
   ).action(async (opts: RepoCliOptions & { newKeyFile?: string; keyLabel?: string }) => {
-    const backend = backendFor(opts);
+    const backend = backendFor(opts, ctx.env);
     const init = (credential: Credential) =>
       Repository.init(backend, credential, { ...repositoryOptions(opts), keyLabel: opts.keyLabel });
-    const repo = opts.newKeyFile ? await withNewKeyFile(opts.newKeyFile, init) : await init(await readCredential(opts));
-    output(opts, { repository: repo.id, location: repoLocation(opts), key: repo.keyId }, () =>
+    const repo = opts.newKeyFile
+      ? await withNewKeyFile(opts.newKeyFile, init)
+      : await init(await readCredential(opts, ctx.env));
+    output(ctx, opts, { repository: repo.id, location: repoLocation(opts, ctx.env), key: repo.keyId }, () =>
       [
-        `created repository ${repo.id.slice(0, 8)} at ${repoLocation(opts)}`,
+        `created repository ${repo.id.slice(0, 8)} at ${repoLocation(opts, ctx.env)}`,
         opts.newKeyFile ? `key file written to ${opts.newKeyFile}` : '',
       ]
         .filter(Boolean)

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
 import { TidemarkError, registerSecret } from '../../core/index.js';
 import { passphrase } from '../../store/index.js';
 import { type RepoCliOptions, addRepoOptions, output, short, withNewKeyFile, withRepository } from './repo-options.js';
@@ -15,7 +16,7 @@ async function newPassphrase(file: string): Promise<ReturnType<typeof passphrase
   return passphrase(text);
 }
 
-export function registerKeyCommand(program: Command): void {
+export function registerKeyCommand(program: Command, ctx: CliContext): void {
   const key = program
     .command('key')
     .summary('manage the keys that open the repository')
@@ -26,9 +27,10 @@ export function registerKeyCommand(program: Command): void {
 
   addRepoOptions(key.command('list').description('List the keys (the one used now is marked with *).')).action(
     async (opts: RepoCliOptions) => {
-      await withRepository(opts, async (repo) => {
+      await withRepository(ctx, opts, async (repo) => {
         const keys = await repo.listKeys();
         output(
+          ctx,
           opts,
           keys.map((k) => ({ ...k, current: k.id === repo.keyId })),
           () =>
@@ -54,19 +56,20 @@ export function registerKeyCommand(program: Command): void {
     if (!opts.newPasswordFile === !opts.newKeyFile) {
       throw new TidemarkError('usage', 'give exactly one of --new-password-file and --new-key-file');
     }
-    await withRepository(opts, async (repo) => {
+    await withRepository(ctx, opts, async (repo) => {
       if (opts.newKeyFile) {
         const id = await withNewKeyFile(opts.newKeyFile, (credential) =>
           repo.addKey(credential, { label: opts.label }).then((r) => r.id),
         );
         output(
+          ctx,
           opts,
           { added: id, keyFile: opts.newKeyFile },
           () => `added key ${short(id)}; key file written to ${opts.newKeyFile}`,
         );
       } else {
         const { id } = await repo.addKey(await newPassphrase(opts.newPasswordFile!), { label: opts.label });
-        output(opts, { added: id }, () => `added key ${short(id)}`);
+        output(ctx, opts, { added: id }, () => `added key ${short(id)}`);
       }
     });
   });
@@ -77,9 +80,9 @@ export function registerKeyCommand(program: Command): void {
       .argument('<id>', 'key id or unique prefix (see `tidemark key list`)')
       .description('Remove a key. The last key, and the key used to run this command, cannot be removed.'),
   ).action(async (id: string, opts: RepoCliOptions) => {
-    await withRepository(opts, async (repo) => {
+    await withRepository(ctx, opts, async (repo) => {
       const removed = await repo.removeKey(id);
-      output(opts, { removed }, () => `removed key ${short(removed)}`);
+      output(ctx, opts, { removed }, () => `removed key ${short(removed)}`);
     });
   });
 
@@ -91,10 +94,10 @@ export function registerKeyCommand(program: Command): void {
       )
       .requiredOption('--new-password-file <file>', 'the new passphrase, read from this file'),
   ).action(async (opts: RepoCliOptions & { newPasswordFile: string }) => {
-    await withRepository(opts, async (repo) => {
+    await withRepository(ctx, opts, async (repo) => {
       const old = repo.keyId;
       const id = await repo.changeKey(await newPassphrase(opts.newPasswordFile));
-      output(opts, { added: id, removed: old }, () => `replaced key ${short(old)} by ${short(id)}`);
+      output(ctx, opts, { added: id, removed: old }, () => `replaced key ${short(old)} by ${short(id)}`);
     });
   });
 }

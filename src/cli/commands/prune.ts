@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
 import { TidemarkError } from '../../core/index.js';
 import { type PruneReport, type Repository, prune } from '../../store/index.js';
 import { type RepoCliOptions, addRepoOptions, formatBytes, output, withRepository } from './repo-options.js';
@@ -24,7 +25,7 @@ export async function runPrune(
   return prune(repo, { repackThreshold: opts.repackThreshold, dryRun: opts.dryRun });
 }
 
-export function registerPruneCommand(program: Command): void {
+export function registerPruneCommand(program: Command, ctx: CliContext): void {
   addRepoOptions(
     program
       .command('prune')
@@ -43,7 +44,7 @@ export function registerPruneCommand(program: Command): void {
       )
       .option('-n, --dry-run', 'only say what would be done'),
   ).action(async (opts: RepoCliOptions & { repackThreshold: number; dryRun?: boolean }) => {
-    const report = await withRepository(opts, (repo) => runPrune(repo, opts));
-    output(opts, report, () => pruneText(report));
+    const report = await withRepository(ctx, opts, (repo) => runPrune(repo, opts));
+    output(ctx, opts, report, () => pruneText(report));
   });
 }

@@ -4,9 +4,11 @@
  * S3 settings from the environment, lock ownership for this process, and output (--json).
  */
 import { readFile, unlink, writeFile } from 'node:fs/promises';
-import { homedir, hostname } from 'node:os';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+import { tidemarkHome } from '../settings.js';
 import { TidemarkError, registerSecret } from '../../core/index.js';
 import { type Backend, openBackend } from '../../store/backend/index.js';
 import {
@@ -47,21 +49,20 @@ export function addRepoOptions(cmd: Command): Command {
     .addHelpText('after', ENV_HELP);
 }
 
-export function tidemarkHome(): string {
-  return process.env.TIDEMARK_HOME || path.join(homedir(), '.tidemark');
+type Env = CliContext['env'];
+
+export { tidemarkHome };
+
+export function repoLocation(opts: RepoCliOptions, env: Env): string {
+  return opts.repo || env.TIDEMARK_REPOSITORY || path.join(tidemarkHome(env), 'repo');
 }
 
-export function repoLocation(opts: RepoCliOptions): string {
-  return opts.repo || process.env.TIDEMARK_REPOSITORY || path.join(tidemarkHome(), 'repo');
-}
-
-export function backendFor(opts: RepoCliOptions): Backend {
-  const endpoint = process.env.TIDEMARK_S3_ENDPOINT || undefined;
-  return openBackend(repoLocation(opts), {
+export function backendFor(opts: RepoCliOptions, env: Env): Backend {
+  return openBackend(repoLocation(opts, env), {
     s3: {
-      endpoint,
-      region: process.env.TIDEMARK_S3_REGION || 'us-east-1',
-      forcePathStyle: process.env.TIDEMARK_S3_PATH_STYLE === '1' || process.env.TIDEMARK_S3_PATH_STYLE === 'true',
+      endpoint: env.TIDEMARK_S3_ENDPOINT || undefined,
+      region: env.TIDEMARK_S3_REGION || 'us-east-1',
+      forcePathStyle: env.TIDEMARK_S3_PATH_STYLE === '1' || env.TIDEMARK_S3_PATH_STYLE === 'true',
     },
   });
 }
@@ -78,15 +79,16 @@ async function readSecretFile(file: string, what: string): Promise<string> {
 }
 
 /** The credential from --key-file, --password-file or $TIDEMARK_PASSWORD, registered for redaction. */
-export async function readCredential(opts: Pick<RepoCliOptions, 'keyFile' | 'passwordFile'>): Promise<Credential> {
+export async function readCredential(
+  opts: Pick<RepoCliOptions, 'keyFile' | 'passwordFile'>,
+  env: Env,
+): Promise<Credential> {
   if (opts.keyFile) {
     const text = await readSecretFile(opts.keyFile, 'key');
     registerSecret(text.trim());
     return parseKeyFileCredential(text);
   }
-  const pass = opts.passwordFile
-    ? await readSecretFile(opts.passwordFile, 'passphrase')
-    : process.env.TIDEMARK_PASSWORD;
+  const pass = opts.passwordFile ? await readSecretFile(opts.passwordFile, 'passphrase') : env.TIDEMARK_PASSWORD;
   if (pass === undefined || pass === '') {
     throw new TidemarkError('usage', 'no passphrase given', {
       hint: 'Use --password-file <file>, set TIDEMARK_PASSWORD, or open the repository with --key-file <file>.',
@@ -135,14 +137,18 @@ export function repositoryOptions(opts: RepoCliOptions): RepositoryOptions {
   return { owner, lockTimings: { waitMs: (opts.lockWait ?? 0) * 1000 } };
 }
 
-export async function openRepository(opts: RepoCliOptions): Promise<Repository> {
-  const credential = await readCredential(opts);
-  return Repository.open(backendFor(opts), credential, repositoryOptions(opts));
+export async function openRepository(opts: RepoCliOptions, env: Env): Promise<Repository> {
+  const credential = await readCredential(opts, env);
+  return Repository.open(backendFor(opts, env), credential, repositoryOptions(opts));
 }
 
 /** Runs `fn` with the opened repository and closes it afterwards. */
-export async function withRepository<T>(opts: RepoCliOptions, fn: (repo: Repository) => Promise<T>): Promise<T> {
-  const repo = await openRepository(opts);
+export async function withRepository<T>(
+  ctx: CliContext,
+  opts: RepoCliOptions,
+  fn: (repo: Repository) => Promise<T>,
+): Promise<T> {
+  const repo = await openRepository(opts, ctx.env);
   try {
     return await fn(repo);
   } finally {
@@ -151,9 +157,8 @@ export async function withRepository<T>(opts: RepoCliOptions, fn: (repo: Reposit
   }
 }
 
-export function output(opts: { json?: boolean }, json: unknown, human: () => string): void {
-  if (opts.json) console.log(JSON.stringify(json, null, 2));
-  else console.log(human());
+export function output(ctx: CliContext, opts: { json?: boolean }, json: unknown, human: () => string): void {
+  ctx.out(opts.json ? JSON.stringify(json, null, 2) : human());
 }
 
 export function parseSeconds(value: string): number {

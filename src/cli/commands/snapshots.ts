@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
 import {
   type RepoCliOptions,
   addRepoOptions,
@@ -9,7 +10,7 @@ import {
   withRepository,
 } from './repo-options.js';
 
-export function registerSnapshotsCommand(program: Command): void {
+export function registerSnapshotsCommand(program: Command, ctx: CliContext): void {
   addRepoOptions(
     program
       .command('snapshots')
@@ -17,8 +18,8 @@ export function registerSnapshotsCommand(program: Command): void {
       .description('List the snapshots in the repository, newest first. Checkpoints (incomplete snapshots) are marked.')
       .option('-l, --label <name=value>', 'only snapshots with this label (repeatable)', parseLabel),
   ).action(async (opts: RepoCliOptions & { label?: Record<string, string> }) => {
-    const snapshots = await withRepository(opts, (repo) => repo.listSnapshots(opts.label ?? {}));
-    output(opts, snapshots, () =>
+    const snapshots = await withRepository(ctx, opts, (repo) => repo.listSnapshots(opts.label ?? {}));
+    output(ctx, opts, snapshots, () =>
       snapshots.length === 0
         ? 'no snapshots'
         : snapshots

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
 import { repoStats } from '../../store/index.js';
 import { type RepoCliOptions, addRepoOptions, formatBytes, output, withRepository } from './repo-options.js';
 
-export function registerStatsCommand(program: Command): void {
+export function registerStatsCommand(program: Command, ctx: CliContext): void {
   addRepoOptions(
     program
       .command('stats')
@@ -12,8 +13,8 @@ export function registerStatsCommand(program: Command): void {
           '(raw) and after compression and encryption (stored).',
       ),
   ).action(async (opts: RepoCliOptions) => {
-    const s = await withRepository(opts, (repo) => repoStats(repo));
-    output(opts, s, () =>
+    const s = await withRepository(ctx, opts, (repo) => repoStats(repo));
+    output(ctx, opts, s, () =>
       [
         `snapshots:   ${s.snapshots} (+ ${s.checkpoints} checkpoint(s))`,
         `packs:       ${s.packs}, ${formatBytes(s.packBytes)}`,

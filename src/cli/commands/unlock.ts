@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
 import { type RepoCliOptions, addRepoOptions, output, withRepository } from './repo-options.js';
 
-export function registerUnlockCommand(program: Command): void {
+export function registerUnlockCommand(program: Command, ctx: CliContext): void {
   addRepoOptions(
     program
       .command('unlock')
@@ -13,7 +14,7 @@ export function registerUnlockCommand(program: Command): void {
       )
       .option('--remove-all', 'remove every lock'),
   ).action(async (opts: RepoCliOptions & { removeAll?: boolean }) => {
-    const removed = await withRepository(opts, (repo) => repo.removeLocks(opts.removeAll ?? false));
-    output(opts, { removed }, () => `removed ${removed.length} lock(s)`);
+    const removed = await withRepository(ctx, opts, (repo) => repo.removeLocks(opts.removeAll ?? false));
+    output(ctx, opts, { removed }, () => `removed ${removed.length} lock(s)`);
   });
 }

@@ -40,7 +40,12 @@ export class RouteTable {
   }
 }
 
-/** True when a token holding `scopes` may call the operation. */
+/**
+ * True when a token holding `scopes` may call the operation. An operation whose spec lists no
+ * OAuth scope (x-atlassian-oauth2-scopes with empty lists, e.g. GET /rest/api/3/serverInfo) is open
+ * to every valid token.
+ */
 export function scopesAllow(operation: OperationInfo, scopes: ReadonlySet<string>): boolean {
+  if (operation.scopes.length === 0) return true;
   return operation.scopes.some((alternative) => alternative.every((s) => scopes.has(s)));
 }

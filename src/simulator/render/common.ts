@@ -4,6 +4,7 @@
  * status or project looks the same everywhere, as in Jira. `self` URLs point at the site's REST
  * root through the gateway (SimUrls.siteApi).
  */
+import { sha256Hex } from '../../core/index.js';
 import type { SimServices } from '../services.js';
 import type { Site } from '../world/types.js';
 import type { Component, IssueType, Priority, Project, Resolution, Status, Version } from '../world/site.js';
@@ -13,6 +14,12 @@ export interface RenderContext {
   site: Site;
   /** The account the response is rendered for (email visibility, permissions). */
   viewerId: string;
+}
+
+/** A deterministic, UUID-shaped id derived from parts (for ids Jira exposes as UUIDs). */
+export function stableUuid(...parts: Array<string | number>): string {
+  const h = sha256Hex(parts.join(':'));
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 export function restBase(ctx: RenderContext): string {
@@ -110,7 +117,7 @@ export function renderIssueType(ctx: RenderContext, t: IssueType): Record<string
     hierarchyLevel: t.hierarchyLevel,
   };
   if (t.projectId) {
-    out.entityId = `${ctx.site.cloudId}-${t.id}`;
+    out.entityId = stableUuid(ctx.site.cloudId, 'issuetype', t.id);
     out.scope = { type: 'PROJECT', project: { id: t.projectId } };
   }
   return out;

@@ -26,6 +26,7 @@
  *   timetracking                       { originalEstimateSeconds?, remainingEstimateSeconds? }
  *   sprint (customfield gh-sprint)     sprint id[] (numbers)
  *   rank (gh-lexo-rank)                LexoRank string
+ *   customer request type (vp-origin)  request type id
  *   parent                             issue id
  * Derived fields (comment, worklog, attachment, issuelinks, subtasks, votes, watches, created,
  * updated, creator, lastViewed, statuscategorychangedate, resolutiondate, aggregate*) are not stored
@@ -137,7 +138,9 @@ export type FieldSchemaType =
   | 'any'
   | 'issuerestriction'
   | 'sd-customerrequesttype'
-  | 'team';
+  | 'team'
+  | 'statusCategory'
+  | 'issuelink';
 
 export interface FieldSchema {
   type: FieldSchemaType;
@@ -164,6 +167,8 @@ export interface FieldDef {
   navigable: boolean;
   orderable: boolean;
   clauseNames: string[];
+  /** Team-managed projects have project-scoped custom fields. */
+  projectId?: string;
 }
 
 export interface FieldOption {
@@ -328,6 +333,8 @@ export interface Group {
 }
 
 export interface SharePermission {
+  /** Jira's id of the share entry; renderers derive a stable one when absent. */
+  id?: string;
   type: 'global' | 'loggedin' | 'project' | 'group' | 'user' | 'project-unknown';
   projectId?: string;
   roleId?: string;
@@ -367,6 +374,8 @@ export interface Dashboard {
   sharePermissions: SharePermission[];
   editPermissions: SharePermission[];
   gadgets: DashboardGadget[];
+  /** Accounts that marked the dashboard as a favourite (absent = nobody). */
+  favouritedBy?: Set<string>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -412,6 +421,11 @@ export interface Project {
   isPrivate: boolean;
   /** Live projects only are visible by default; 'deleted' projects sit in the trash, 'archived' are read-only. */
   status: 'live' | 'archived' | 'deleted';
+  /** When and by whom the project was archived or moved to the trash (absent when unknown). */
+  archivedAt?: number;
+  archivedById?: string;
+  deletedAt?: number;
+  deletedById?: string;
   components: Map<string, Component>;
   versions: Map<string, Version>;
   /** role id → actors */
@@ -507,6 +521,10 @@ export interface ChangeHistory {
   historyMetadata?: JsonValue;
 }
 
+/**
+ * A link reads "<inward issue> <type.outward> <outward issue>": {Blocks, inward A, outward B} is
+ * "A blocks B"; A lists it with `outwardIssue: B`, B with `inwardIssue: A` (see mutate/links.ts).
+ */
 export interface IssueLink {
   id: string;
   typeId: string;

@@ -19,6 +19,12 @@ export interface Account {
   locale: string;
   /** Simulator-only: the e-mail used at the simulated login (may differ from the visible one). */
   loginEmail: string;
+  /**
+   * Simulator-only: when the profile (name, e-mail, avatar…) last changed, in ms. The personal-data
+   * reporting API answers `updated` for an account changed after the app's `updatedAt`. Absent:
+   * unchanged since the world was built.
+   */
+  profileUpdatedAt?: number;
 }
 
 /** An OAuth 2.0 (3LO) app registered in the simulated developer console. */
@@ -60,6 +66,11 @@ export interface Site {
   members: Set<string>;
   /** Accounts holding the Administer Jira global permission. */
   admins: Set<string>;
+  /**
+   * JSM portal customers (accountType 'customer') of this site. They raise requests and comment
+   * on them through the portal but have no Jira access, so they are not `members`.
+   */
+  customers?: Set<string>;
   /** Jira content: configuration, projects, issues, agile, JSM. */
   data: SiteData;
 }
