@@ -79,7 +79,7 @@ describe('POST /issue/{k}/attachments', () => {
   it('blocks uploads without X-Atlassian-Token: no-check (§7 item 5)', async () => {
     const h = writeHarness();
     const path = `/rest/api/3/issue/${h.fx.issues.comments25.key}/attachments`;
-    for (const headers of [{}, { 'X-Atlassian-Token': 'nocheck' }]) {
+    for (const headers of [{}, { 'X-Atlassian-Token': 'nocheck' }] as Array<Record<string, string>>) {
       const res = await contractCall(h, 'POST', UPLOAD, path, { headers, form: form(['a.txt', 'a']) });
       expectErrorCollection(res, 403, 'XSRF check failed');
     }
