@@ -453,6 +453,19 @@ describe('PUT /issue/{issueIdOrKey}', () => {
     expect(res.status).toBe(204);
     expect(story.comments.at(-1)!.body).toEqual(adf('Edited with a comment'));
     expect(story.comments.at(-1)!.authorId).toBe(USERS.alice);
+    const restricted = { type: 'group', value: 'secret-agents' };
+    const notMember = await contractCall(h, 'PUT', ISSUE, `/rest/api/3/issue/${story.key}`, {
+      as: USERS.bob,
+      body: { update: { comment: [{ add: { body: adf('Hidden'), visibility: restricted } }] } },
+    });
+    expect(notMember.body.errors).toEqual({
+      commentLevel: 'You are currently not a member of the group: secret-agents.',
+    });
+    const member = await contractCall(h, 'PUT', ISSUE, `/rest/api/3/issue/${story.key}`, {
+      body: { update: { comment: [{ add: { body: adf('Hidden'), visibility: restricted } }] } },
+    });
+    expect(member.status).toBe(204);
+    expect(story.comments.at(-1)!.visibility).toMatchObject({ type: 'group', value: 'secret-agents' });
   });
 });
 

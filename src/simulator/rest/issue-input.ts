@@ -23,6 +23,8 @@
  */
 import { jiraError } from '../http/errors.js';
 import { closedSprintsOf } from '../mutate/agile.js';
+import { normaliseVisibility } from '../mutate/comments.js';
+import { canViewRestricted } from '../render/issue.js';
 import { type MutationContext, validation } from '../mutate/context.js';
 import { type FieldScope, fieldKind, normaliseFieldValue } from '../mutate/fields.js';
 import type { AdfDoc, FieldDef, Visibility } from '../world/site.js';
@@ -419,7 +421,15 @@ function specialUpdate(
       const arg = op.add;
       if (fieldId === 'comment') {
         const add: CommentAdd = { body: adfOrBad('comment', arg.body) };
-        if (isObject(arg.visibility)) add.visibility = arg.visibility as unknown as Visibility;
+        if (isObject(arg.visibility)) {
+          const visibility = normaliseVisibility(s.m, arg.visibility as unknown as Visibility)!;
+          if (s.scope.issue && !canViewRestricted(s.m.site, s.m.actorId, s.scope.issue, visibility))
+            return validation(
+              'commentLevel',
+              `You are currently not a member of the ${visibility.type === 'group' ? 'group' : 'project role'}: ${visibility.value}.`,
+            );
+          add.visibility = visibility;
+        }
         out.comments.push(add);
       } else if (fieldId === 'worklog') {
         const seconds = typeof arg.timeSpentSeconds === 'number' ? arg.timeSpentSeconds : parseDuration(arg.timeSpent);
