@@ -168,6 +168,10 @@ describe('POST /issue', () => {
       body: openIssue({ issuetype: { name: 'Saga' } }),
     });
     expect(badType.body.errors).toEqual({ issuetype: 'The issue type selected is invalid.' });
+    const noType = await contractCall(h, 'POST', CREATE, '/rest/api/3/issue', {
+      body: openIssue({ issuetype: undefined }),
+    });
+    expect(noType.body.errors).toEqual({ issuetype: 'Specify an issue type' });
     revoke(h.fx, 'CREATE_ISSUES');
     const denied = await contractCall(h, 'POST', CREATE, '/rest/api/3/issue', { body: openIssue() });
     expectErrorCollection(denied, 403, 'You do not have permission to create issues in this project.');

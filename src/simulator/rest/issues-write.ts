@@ -96,6 +96,7 @@ interface Created {
 }
 
 function issueTypeOf(ctx: RouteContext, project: Project, value: unknown): string {
+  if (value === undefined || value === null) return validation('issuetype', 'Specify an issue type');
   const ids = projectIssueTypeIds(ctx.site, project);
   const ref = isObject(value) ? value : {};
   const wanted =
