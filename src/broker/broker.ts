@@ -19,7 +19,7 @@
  *   GET  /v1/grants                      (assertion sub=grants) → the installation's grants
  *   POST /v1/disconnect                  (assertion sub=disconnect, grantId) → tokens deleted
  */
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createPublicKey, randomBytes, randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import {
   TidemarkError,
@@ -36,10 +36,13 @@ import {
   TIDEMARK_SCOPES,
   TokenVault,
   accessibleResources,
+  apiRequestInput,
+  assertCompliantRequest,
   authorizationUrl,
   exchangeCode,
   peekClaims,
-  refreshTokens,
+  refreshRenewer,
+  tokenFingerprint,
   verifyAssertion,
   type OAuthAppConfig,
   type VaultStorage,
@@ -76,7 +79,7 @@ export class TokenBroker {
   private readonly logger: Logger;
 
   constructor(options: BrokerOptions) {
-    this.opts = options;
+    this.opts = { ...options, publicUrl: options.publicUrl.replace(/\/+$/, '') };
     this.clock = options.clock ?? systemClock;
     this.fetchFn = options.fetch ?? fetch;
     this.logger = options.logger ?? silentLogger;
@@ -92,6 +95,8 @@ export class TokenBroker {
       storage: this.opts.vaultStorage,
       masterKey: this.opts.masterKey,
       clock: this.clock,
+      // Installations receive tokens with at least this long to live.
+      refreshMarginMs: 5 * 60_000,
     });
     return this.vault;
   }
@@ -117,6 +122,11 @@ export class TokenBroker {
     });
 
     // ---- admin ----
+    // Policy guard on every API input: no API token, password, basic-auth or customer app secret.
+    app.use('*', async (c, next) => {
+      assertCompliantRequest(await apiRequestInput(c.req), true);
+      await next();
+    });
     app.use('/admin/*', async (c, next) => {
       const auth = c.req.header('authorization') ?? '';
       const token = auth.startsWith('Bearer ') ? auth.slice(7) : '';
@@ -165,6 +175,8 @@ export class TokenBroker {
       const body = await jsonBody<{ code?: string; name?: string; publicKey?: string }>(c);
       if (!body.code || !body.publicKey || !body.name)
         throw new TidemarkError('validation', 'pairing needs code, name and publicKey');
+      if (!isEd25519PublicKey(body.publicKey))
+        throw new TidemarkError('validation', 'publicKey must be an Ed25519 public key (SPKI DER, base64)');
       const now = this.clock.now();
       const installation: Installation = {
         id: `inst_${randomUUID()}`,
@@ -243,10 +255,22 @@ export class TokenBroker {
         const why = error ?? (!code ? 'no authorization code' : 'installation revoked');
         await this.finishSession(session.id, { status: 'failed', error: why });
         await this.audit({ event: 'consent-failed', installationId: session.installationId, reason: why });
-        return c.html(page('Connection not made', `Atlassian reported: ${why}. You can close this window.`), 400);
+        return c.html(
+          page('Connection not made', `Atlassian reported: ${escapeHtmlText(why)}. You can close this window.`),
+          400,
+        );
       }
-      const tokens = await exchangeCode(this.fetchFn, this.opts.app, code);
-      const sites = await accessibleResources(this.fetchFn, this.opts.app.apiBaseUrl, tokens.accessToken);
+      let tokens: Awaited<ReturnType<typeof exchangeCode>>;
+      let sites: Awaited<ReturnType<typeof accessibleResources>>;
+      try {
+        tokens = await exchangeCode(this.fetchFn, this.opts.app, code);
+        sites = await accessibleResources(this.fetchFn, this.opts.app.apiBaseUrl, tokens.accessToken);
+      } catch (e) {
+        const why = isTidemarkError(e) ? e.message : 'the authorization code could not be exchanged';
+        await this.finishSession(session.id, { status: 'failed', error: why });
+        await this.audit({ event: 'consent-failed', installationId: inst.id, reason: why });
+        return c.html(page('Connection not made', `${escapeHtmlText(why)}. Start again from your installation.`), 502);
+      }
       const grantId = `grant_${randomUUID()}`;
       await (
         await this.grants()
@@ -287,27 +311,28 @@ export class TokenBroker {
         await this.audit({ event: 'refused', installationId: installation.id, reason: 'unknown grant' });
         return c.json({ error: 'not-found', message: 'no such grant for this installation' }, 404);
       }
-      const accessToken = await vault.accessToken(grant.id, (g) =>
-        refreshTokens(this.fetchFn, this.opts.app, g.refreshToken ?? ''),
-      );
-      const fresh = vault.get(grant.id)!;
-      const expiresIn = Math.max(
-        0,
-        Math.floor(((fresh as { accessExpiresAt?: number }).accessExpiresAt ?? this.clock.now()) - this.clock.now()) /
-          1000,
-      );
+      const renew = refreshRenewer(this.fetchFn, this.opts.app);
+      let accessToken = await vault.accessToken(grant.id, renew);
+      // The installation says Jira refused the token it had (by fingerprint): renew instead of
+      // handing the same token out again.
+      if (typeof claims.refused === 'string' && claims.refused === tokenFingerprint(accessToken)) {
+        vault.invalidateAccessToken(grant.id, accessToken);
+        accessToken = await vault.accessToken(grant.id, renew);
+      }
+      const expiresAt = vault.get(grant.id)?.accessExpiresAt ?? this.clock.now();
+      const expiresIn = Math.max(0, Math.floor((expiresAt - this.clock.now()) / 1000));
       await this.audit({
         event: 'token-issued',
         installationId: installation.id,
         grantId: grant.id,
         cloudIds: grant.sites.map((x) => x.cloudId),
         scopes: grant.scopes,
-        tokenFingerprint: createHash('sha256').update(accessToken).digest('hex').slice(0, 12),
+        tokenFingerprint: tokenFingerprint(accessToken),
       });
       return c.json({
         access_token: accessToken,
         token_type: 'Bearer',
-        expires_in: Math.floor(expiresIn),
+        expires_in: expiresIn,
         scope: grant.scopes.join(' '),
         sites: grant.sites,
       });
@@ -354,16 +379,19 @@ export class TokenBroker {
     const s = await this.state.read();
     const installation = s.installations.find((i) => i.id === unverified.iss);
     if (!installation) throw new TidemarkError('auth', 'unknown installation');
-    if (installation.revokedAt) {
-      await this.audit({ event: 'refused', installationId: installation.id, reason: 'revoked' });
-      throw new TidemarkError('forbidden', 'this installation was revoked at the broker; pair it again to continue');
-    }
     const now = this.clock.now();
+    // Signature first: only the installation itself learns that it was revoked.
     const claims = verifyAssertion(assertion, installation.publicKey, {
       aud: this.opts.publicUrl,
       sub: purpose,
       nowMs: now,
     });
+    if (installation.revokedAt) {
+      await this.audit({ event: 'refused', installationId: installation.id, reason: 'revoked' });
+      throw new TidemarkError('forbidden', 'this installation was revoked at the broker; pair it again to continue', {
+        hint: "Ask the vendor's broker admin for a new pairing code and run `tidemark connect --broker URL --pairing-code CODE`.",
+      });
+    }
     for (const [jti, exp] of this.seenJti) if (exp * 1000 < now - 60_000) this.seenJti.delete(jti);
     if (this.seenJti.has(claims.jti)) {
       await this.audit({ event: 'refused', installationId: installation.id, reason: 'replayed assertion' });
@@ -375,6 +403,16 @@ export class TokenBroker {
 
   private async audit(entry: Omit<Parameters<AuditLog['append']>[0], 'at'>): Promise<void> {
     await this.opts.audit.append({ at: new Date(this.clock.now()).toISOString(), ...entry });
+  }
+}
+
+function isEd25519PublicKey(der: string): boolean {
+  try {
+    return (
+      createPublicKey({ key: Buffer.from(der, 'base64'), format: 'der', type: 'spki' }).asymmetricKeyType === 'ed25519'
+    );
+  } catch {
+    return false;
   }
 }
 

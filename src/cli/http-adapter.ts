@@ -12,7 +12,11 @@ export interface ServedHandle {
   url: string;
   port: number;
   server: Server;
-  close(): Promise<void>;
+  /**
+   * Stops listening and closes every connection. `graceful` first lets answers being written
+   * finish (up to `graceMs`, default 2 s) — e.g. the page after a consent that ends the command.
+   */
+  close(options?: { graceful?: boolean; graceMs?: number }): Promise<void>;
 }
 
 export type FetchHandler = (req: Request) => Promise<Response>;
@@ -35,10 +39,17 @@ export async function serveFetch(
     url: `http://${host}:${port}`,
     port,
     server,
-    close: () =>
+    close: (opts = {}) =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
-        server.closeAllConnections();
+        if (!opts.graceful) {
+          server.closeAllConnections();
+          return;
+        }
+        server.closeIdleConnections();
+        const force = setTimeout(() => server.closeAllConnections(), opts.graceMs ?? 2_000);
+        force.unref();
+        server.on('close', () => clearTimeout(force));
       }),
   };
 }

@@ -1,13 +1,31 @@
 /**
  * The `tidemark` command. Each subcommand lives in commands/<name>.ts and registers itself here.
+ * Before any command runs, the policy guard checks the command line (credential flags are refused
+ * with Atlassian's rule, not "unknown option") and the environment.
  */
 import { Command, CommanderError } from 'commander';
 import { isTidemarkError } from '../core/index.js';
+import { registerBrokerCommand } from './commands/broker.js';
+import { registerCatalogCommand } from './commands/catalog.js';
+import { registerCheckCommand } from './commands/check.js';
+import { registerForgetCommand } from './commands/forget.js';
+import { registerInitCommand } from './commands/init.js';
+import { registerKeyCommand } from './commands/key.js';
+import { registerPruneCommand } from './commands/prune.js';
+import { registerSnapshotsCommand } from './commands/snapshots.js';
+import { registerStatsCommand } from './commands/stats.js';
+import { registerUnlockCommand } from './commands/unlock.js';
 import { registerComplianceCommand } from './commands/compliance.js';
+import { registerConnectCommand } from './commands/connect.js';
+import { registerDemoCommand } from './commands/demo.js';
+import { registerConnectionsCommands } from './commands/connections.js';
+import { registerServerCommand } from './commands/server.js';
 import { registerSimCommand } from './commands/sim.js';
+import { processContext, type CliContext } from './context.js';
+import { guardArguments, guardEnvironment } from './policy.js';
 import { VERSION } from './version.js';
 
-export function buildProgram(): Command {
+export function buildProgram(ctx: CliContext, args: string[] = []): Command {
   const program = new Command();
   program
     .name('tidemark')
@@ -18,27 +36,45 @@ export function buildProgram(): Command {
         'It connects only through a vendor-owned OAuth 2.0 (3LO) app: it never asks for an API token.',
     )
     .version(VERSION, '-V, --version')
+    .configureOutput({ writeOut: (s) => ctx.out(s), writeErr: (s) => ctx.err(s) })
     .showHelpAfterError('(run with --help for usage)')
-    .configureHelp({ sortSubcommands: true });
-  registerComplianceCommand(program);
-  registerSimCommand(program);
+    .configureHelp({ sortSubcommands: true })
+    .hook('preAction', () => guardEnvironment(ctx.env, args));
+  registerBrokerCommand(program, ctx);
+  registerComplianceCommand(program, ctx);
+  registerConnectCommand(program, ctx);
+  registerConnectionsCommands(program, ctx);
+  registerDemoCommand(program, ctx);
+  registerServerCommand(program, ctx);
+  registerSimCommand(program, ctx);
+  registerInitCommand(program, ctx);
+  registerCheckCommand(program, ctx);
+  registerSnapshotsCommand(program, ctx);
+  registerForgetCommand(program, ctx);
+  registerPruneCommand(program, ctx);
+  registerStatsCommand(program, ctx);
+  registerKeyCommand(program, ctx);
+  registerUnlockCommand(program, ctx);
+  registerCatalogCommand(program, ctx);
   return program;
 }
 
-export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+export async function main(argv: string[], ctx: CliContext = processContext()): Promise<number> {
+  const args = argv.slice(2);
+  const program = buildProgram(ctx, args);
   program.exitOverride();
   try {
+    guardArguments(args);
     await program.parseAsync(argv);
-    return 0;
+    return ctx.exitCode;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode;
     if (isTidemarkError(e)) {
-      console.error(`tidemark: ${e.message}`);
-      if (e.hint) console.error(`hint: ${e.hint}`);
+      ctx.err(`tidemark: ${e.message}`);
+      if (e.hint) ctx.err(`hint: ${e.hint}`);
       return e.kind === 'usage' ? 2 : 1;
     }
-    console.error(`tidemark: unexpected error: ${e instanceof Error ? e.message : String(e)}`);
+    ctx.err(`tidemark: unexpected error: ${e instanceof Error ? e.message : String(e)}`);
     return 70;
   }
 }

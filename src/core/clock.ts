@@ -81,11 +81,21 @@ export class FakeClock implements Clock {
   private current: number;
   private sleepers: Sleeper[] = [];
   private readonly autoAdvance: boolean;
+  private readonly idle: (() => boolean) | undefined;
   private scheduled = false;
 
-  constructor(startMs = Date.UTC(2026, 10, 24, 9, 0, 0), options: { autoAdvance?: boolean } = {}) {
+  /**
+   * `autoAdvance.idle`, when given, must also answer true before time jumps: tests that talk over
+   * real sockets pass "no request in flight", so time never moves while an answer is on its way
+   * (work that waits on I/O is not waiting on the clock).
+   */
+  constructor(
+    startMs = Date.UTC(2026, 10, 24, 9, 0, 0),
+    options: { autoAdvance?: boolean; idle?: () => boolean } = {},
+  ) {
     this.current = startMs;
     this.autoAdvance = options.autoAdvance ?? false;
+    this.idle = options.idle;
   }
 
   now(): number {
@@ -136,12 +146,18 @@ export class FakeClock implements Clock {
     this.scheduled = true;
     // setImmediate runs after pending promise jobs and I/O callbacks: if nobody else woke up
     // by then, everyone is waiting on us, so jump to the earliest wake-up.
-    setImmediate(() => {
+    const tick = (): void => {
+      if (this.idle && !this.idle()) {
+        // Something is on its way over I/O: look again once the event loop has polled.
+        setImmediate(tick);
+        return;
+      }
       this.scheduled = false;
       const next = this.sleepers[0];
       if (next) this.set(Math.max(this.current, next.wakeAt));
       if (this.sleepers.length > 0) this.scheduleAuto();
-    });
+    };
+    setImmediate(tick);
   }
 }
 

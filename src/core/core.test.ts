@@ -73,6 +73,16 @@ describe('clocks', () => {
     await clock.sleep(3_600_000);
     expect(clock.now()).toBe(1000 + 3_600_000);
   });
+  it('FakeClock with autoAdvance and idle() does not move while something is in flight', async () => {
+    let busy = true;
+    const clock = new FakeClock(0, { autoAdvance: true, idle: () => !busy });
+    const woke = clock.sleep(5_000).then(() => clock.now());
+    // Several turns of the event loop pass with work "in flight": time stays put.
+    for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 2));
+    expect(clock.now()).toBe(0);
+    busy = false;
+    expect(await woke).toBe(5_000);
+  });
   it('FakeClock sleep can be cancelled', async () => {
     const clock = new FakeClock(0);
     const ac = new AbortController();

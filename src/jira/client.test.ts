@@ -92,6 +92,26 @@ describe('JiraClient', () => {
     expect(clock.now() - start).toBe(5_000 + 4_000 + 8_000);
   });
 
+  it('never waits less than Retry-After, whatever the jitter', async () => {
+    const clock = new FakeClock(Date.UTC(2026, 10, 24, 10), { autoAdvance: true });
+    const { fetchFn } = scripted([json(503, {}, { 'retry-after': '5' }), json(200, { id: '1' })]);
+    const governor = new RateGovernor({ clock, spreadOverHour: false });
+    const c = new JiraClient({
+      cloudId: 'c-1',
+      tokens: staticTokens(),
+      mode: 'embedded',
+      version: '9.9.9',
+      apiBaseUrl: 'https://api.example.test',
+      fetch: fetchFn,
+      clock,
+      governor,
+      retry: { random: () => 0 }, // the lowest jitter factor, 0.7
+    });
+    const start = clock.now();
+    await c.request('GET /rest/api/3/serverInfo');
+    expect(clock.now() - start).toBe(5_000);
+  });
+
   it('gives up after four retries with a network error', async () => {
     const { fetchFn, sent } = scripted([resetError(), resetError(), resetError(), resetError(), resetError()]);
     const err = await client(fetchFn)

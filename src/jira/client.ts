@@ -9,7 +9,7 @@ import { JiraError, kindForStatus, parseErrorBody } from './errors.js';
 import { RateGovernor, retryAfterMs } from './governor/governor.js';
 import { authHook, fetchTransport, governorHook, retryHook, type RetryOptions, type TokenProvider } from './hooks.js';
 import { compose, type Handler, type PreparedRequest, type RequestHook } from './pipeline.js';
-import { isIdentityRoute, isReadOnly, isWriteMethod, pointsOf } from './cost.js';
+import { estimatePoints, isReadOnly, isWriteMethod, pointsOf } from './cost.js';
 import {
   fillRoute,
   queryString,
@@ -49,7 +49,7 @@ export interface RequestOptions<K extends RouteKey> {
   headers?: Record<string, string>;
   /** The issue a write applies to, for per-issue pacing. */
   issue?: string;
-  /** Objects the response is expected to hold, for the points estimate (default 1 for reads). */
+  /** Objects the response is expected to hold, for the points estimate (default 1 for reads, 0 for metadata). */
   expectObjects?: number;
   /** Writes only: resend after a 429 (Jira rejected the request without processing it). */
   retryRejected?: boolean;
@@ -126,8 +126,8 @@ export class JiraClient {
         );
       }
     }
+    // The governor hook has already settled this cost with the governor.
     const points = pointsOf(key, res.status, body);
-    await this.governor.settle(req.ticket, points);
     return { status: res.status, headers: res.headers, body: body as ResponseBody<K>, points };
   }
 
@@ -162,8 +162,7 @@ export class JiraClient {
     }
     const readOnly = isReadOnly(key);
     const isWrite = isWriteMethod(method) && !readOnly;
-    const objects = options.expectObjects ?? 1;
-    const points = isWrite ? 1 : 1 + (isIdentityRoute(key) ? 2 : 1) * objects;
+    const points = estimatePoints(key, options.expectObjects);
     return {
       key,
       method,

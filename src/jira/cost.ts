@@ -41,6 +41,9 @@ const READ_POSTS = new Set([
   'POST /rest/api/3/workflowscheme/read',
 ]);
 
+/** Reads that return no object of Jira's data (metadata, counts): they cost the base point only. */
+const NO_OBJECT_READS = new Set(['GET /rest/api/3/serverInfo', 'POST /rest/api/3/search/approximate-count']);
+
 export function isReadOnly(key: string): boolean {
   return key.startsWith('GET ') || READ_POSTS.has(key);
 }
@@ -68,14 +71,27 @@ export function countObjects(key: string, body: unknown): number {
       : [];
     return logs.reduce((n, l) => n + (l.changeHistories?.length ?? 0), 0);
   }
+  if (NO_OBJECT_READS.has(key)) return 0;
   for (const k of COLLECTION_KEYS) if (Array.isArray(obj[k])) return (obj[k] as unknown[]).length;
-  if (key.endsWith('/search/approximate-count')) return 0;
   return 1;
 }
 
-/** Points a response cost, from its route and body. */
+/**
+ * Points a request is expected to cost before it is sent: writes 1; reads 1 + the objects it is
+ * expected to return (default: one, or none for metadata reads), identity objects counting 2.
+ */
+export function estimatePoints(key: string, expectObjects?: number): number {
+  if (!isReadOnly(key)) return 1;
+  const objects = expectObjects ?? (NO_OBJECT_READS.has(key) ? 0 : 1);
+  return 1 + (isIdentityRoute(key) ? 2 : 1) * objects;
+}
+
+/**
+ * Points a response cost, from its route and body. A 429 costs nothing; so does a 401, which the
+ * gateway answers before the request reaches Jira [I]; any other error answer costs 1.
+ */
 export function pointsOf(key: string, status: number, body: unknown): number {
-  if (status === 429) return 0;
+  if (status === 429 || status === 401) return 0;
   if (status >= 400 || !isReadOnly(key)) return 1;
   const n = countObjects(key, body);
   return 1 + (isIdentityRoute(key) ? 2 * n : n);

@@ -4,6 +4,7 @@
 import { type Clock, type Logger } from '../core/index.js';
 import { JiraError } from './errors.js';
 import { retryAfterMs, type RateGovernor } from './governor/governor.js';
+import { pointsOf } from './cost.js';
 import type { Handler, PreparedRequest, RequestHook } from './pipeline.js';
 
 /** Supplies access tokens. The TokenVault, the broker client and the service-account flow implement it. */
@@ -32,20 +33,24 @@ export function authHook(tokens: TokenProvider): RequestHook {
 }
 
 /**
- * Acquires the governor's permission before each attempt and reports each answer to it. A 429 is
- * resent (after the wait the governor decides) only when the request may be resent: the request was
- * rejected unprocessed, so reads always may, and writes may when the caller said so.
+ * Acquires the governor's permission before each attempt, reports each answer to it and settles
+ * the attempt's real cost (docs/design.md §5.3) once the answer is known. A 429 is resent (after
+ * the wait the governor decides) only when the request may be resent: the request was rejected
+ * unprocessed, so reads always may, and writes may when the caller said so.
  */
 export function governorHook(governor: RateGovernor, options: { maxRejections?: number } = {}): RequestHook {
   const maxRejections = options.maxRejections ?? 8;
   return (next) => async (req) => {
     for (let rejections = 0; ; rejections++) {
       const permit = await governor.acquire(req.ticket);
-      let res: Response;
       try {
-        res = await next(req);
+        // A request that failed without an answer keeps its estimate: Jira may have charged it.
+        const res = await next(req);
         const wait = await governor.observe(req.ticket, res);
-        if (wait === undefined) return res;
+        if (wait === undefined) {
+          await governor.settle(req.ticket, await answerPoints(req, res));
+          return res;
+        }
         if (!req.retryRejected || rejections >= maxRejections) return res;
       } finally {
         permit.release();
@@ -54,6 +59,19 @@ export function governorHook(governor: RateGovernor, options: { maxRejections?: 
       // acquire() waits for it on the next turn.
     }
   };
+}
+
+/** What an answer cost. JSON answers arrive buffered (retry hook); streamed ones keep the estimate. */
+async function answerPoints(req: PreparedRequest, res: Response): Promise<number> {
+  if (req.responseType === 'stream' && res.status < 400) return req.ticket.points;
+  let body: unknown;
+  try {
+    const text = await res.clone().text();
+    body = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  return pointsOf(req.key, res.status, body);
 }
 
 export interface RetryOptions {
@@ -97,7 +115,8 @@ export function retryHook(options: RetryOptions): RequestHook {
         throw networkError(req, failure);
       }
       const asked = res ? retryAfterMs(res.headers, options.clock.now()) : undefined;
-      const wait = Math.min(cap, Math.max(asked ?? 0, delay) * (0.7 + 0.6 * random()));
+      // Jitter spreads retries out, but never below what Retry-After asked for.
+      const wait = Math.max(asked ?? 0, Math.min(cap, Math.max(asked ?? 0, delay) * (0.7 + 0.6 * random())));
       options.logger?.debug('retrying after a transient failure', {
         route: req.key,
         attempt: attempt + 1,

@@ -51,10 +51,16 @@ export interface PolicyContext {
   vendorOperated: boolean;
 }
 
+/** The policy refusal for `what` (e.g. 'an API token') found at `where`, with Atlassian's rule and the alternative. */
+export function policyRefusal(what: string, where: string, ctx: PolicyContext): TidemarkError {
+  return refuse(what, where, ctx);
+}
+
 function refuse(what: string, where: string, ctx: PolicyContext): TidemarkError {
   return new TidemarkError(
     'policy',
-    `refused ${what} in ${ctx.source} ${where}: Tidemark never accepts or stores it.`,
+    // No "name: value" shape here: redaction would take the words after a credential's name for its value.
+    `refused ${what} (${ctx.source} ${where}); Tidemark never accepts or stores it.`,
     {
       hint: `${RULE} ${ALTERNATIVE}`,
       details: { source: ctx.source, field: where },
@@ -108,4 +114,47 @@ export function assertCompliantEnvironment(env: Record<string, string | undefine
     if (ENV_NAMES.has(k.toUpperCase()) || k.toUpperCase().startsWith('TIDEMARK_')) relevant[k] = v;
   }
   assertCompliantInput(relevant, { source: 'environment', vendorOperated });
+}
+
+/** What an HTTP API request carries, for `assertCompliantRequest`. */
+export interface ApiRequestInput {
+  authorization: string | null;
+  query: Record<string, string>;
+  body: unknown;
+}
+
+/**
+ * Checks an HTTP API request of the server or the broker: basic-auth credentials in the
+ * Authorization header, and credential-shaped names or values in the query or the body.
+ */
+export function assertCompliantRequest(input: ApiRequestInput, vendorOperated: boolean): void {
+  const ctx: PolicyContext = { source: 'API request', vendorOperated };
+  if (input.authorization && /^\s*basic\s/i.test(input.authorization))
+    throw refuse('basic-auth credentials', 'header Authorization', ctx);
+  assertCompliantInput(input.query, ctx, 'query');
+  assertCompliantInput(input.body, ctx, 'body');
+}
+
+/** The parts of an HTTP framework's request the guard reads (Hono's `c.req` fits). */
+export interface ApiRequestLike {
+  method: string;
+  header(name: string): string | undefined;
+  query(): Record<string, string>;
+  json(): Promise<unknown>;
+  parseBody(): Promise<unknown>;
+}
+
+/** Collects what `assertCompliantRequest` checks; a body that does not parse is left to the handler. */
+export async function apiRequestInput(req: ApiRequestLike): Promise<ApiRequestInput> {
+  let body: unknown;
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    const type = req.header('content-type') ?? '';
+    try {
+      if (/json/i.test(type)) body = await req.json();
+      else if (/form/i.test(type)) body = await req.parseBody();
+    } catch {
+      body = undefined;
+    }
+  }
+  return { authorization: req.header('authorization') ?? null, query: req.query(), body };
 }

@@ -23,6 +23,8 @@ import {
 import {
   TIDEMARK_SCOPES,
   accessibleResources,
+  apiRequestInput,
+  assertCompliantRequest,
   authorizationUrl,
   exchangeCode,
   newAuthorizationState,
@@ -54,12 +56,23 @@ export function createServerApp(options: ServerAppOptions): Hono {
 
   app.onError((e, c) => {
     logger.error('request failed', { error: e instanceof Error ? e.message : String(e) });
+    if (c.req.path.startsWith('/api/') || (isTidemarkError(e) && e.kind === 'policy' && c.req.method !== 'GET')) {
+      return isTidemarkError(e)
+        ? c.json({ error: e.kind, message: e.message, ...(e.hint ? { hint: e.hint } : {}) }, 400)
+        : c.json({ error: 'internal', message: 'internal error' }, 500);
+    }
     const message = isTidemarkError(e) ? e.message : 'internal error';
     const hint = isTidemarkError(e) && e.hint ? `<p>${escapeHtmlText(e.hint)}</p>` : '';
     return c.html(
       page('Something went wrong', `<p>${escapeHtmlText(message)}</p>${hint}`),
       isTidemarkError(e) ? 400 : 500,
     );
+  });
+
+  // Policy guard on every input: the vendor may hold its own app secret here, nothing else.
+  app.use('*', async (c, next) => {
+    assertCompliantRequest(await apiRequestInput(c.req), true);
+    await next();
   });
 
   app.get('/', (c) => {

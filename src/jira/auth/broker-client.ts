@@ -8,6 +8,7 @@ import { TidemarkError, registerSecret, systemClock, type Clock } from '../../co
 import { JiraError } from '../errors.js';
 import type { TokenProvider } from '../hooks.js';
 import { generateInstallationKey, signAssertion } from './assertion.js';
+import { tokenFingerprint } from './crypto.js';
 import type { GrantSite } from './vault.js';
 
 export interface InstallationIdentity {
@@ -87,6 +88,8 @@ export class BrokerClient {
   private readonly clock: Clock;
   private readonly cache = new Map<string, { token: string; expiresAt: number }>();
   private readonly inflight = new Map<string, Promise<string>>();
+  /** Fingerprint of the last token Jira refused, per grant: the broker renews instead of resending it. */
+  private readonly refused = new Map<string, string>();
 
   constructor(
     readonly identity: InstallationIdentity,
@@ -113,9 +116,13 @@ export class BrokerClient {
     });
   }
 
-  consentStatus(
-    sessionId: string,
-  ): Promise<{ status: 'pending' | 'connected' | 'failed'; grantId?: string; sites?: GrantSite[]; error?: string }> {
+  consentStatus(sessionId: string): Promise<{
+    status: 'pending' | 'connected' | 'failed';
+    grantId?: string;
+    sites?: GrantSite[];
+    scopes?: string[];
+    error?: string;
+  }> {
     return brokerCall(this.fetchFn, `${this.identity.brokerUrl}/v1/consent/status`, {
       method: 'POST',
       headers: this.signed('consent-status', { sessionId }),
@@ -143,9 +150,13 @@ export class BrokerClient {
   async requestToken(grantId: string): Promise<BrokerTokenAnswer> {
     const answer = await brokerCall<BrokerTokenAnswer>(this.fetchFn, `${this.identity.brokerUrl}/v1/token`, {
       method: 'POST',
-      headers: this.signed('token', { grantId }),
+      headers: this.signed('token', {
+        grantId,
+        ...(this.refused.has(grantId) ? { refused: this.refused.get(grantId) } : {}),
+      }),
       body: '{}',
     });
+    this.refused.delete(grantId);
     if (typeof answer.access_token !== 'string')
       throw new TidemarkError('server', 'the broker answered without an access token');
     registerSecret(answer.access_token);
@@ -171,6 +182,7 @@ export class BrokerClient {
       },
       invalidate: async (token) => {
         if (this.cache.get(grantId)?.token === token) this.cache.delete(grantId);
+        this.refused.set(grantId, tokenFingerprint(token));
       },
     };
   }

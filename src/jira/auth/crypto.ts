@@ -3,7 +3,7 @@
  * key and a per-file random salt. The envelope is JSON so it can be inspected without revealing
  * anything: {v, alg, salt, iv, ct, tag} (base64).
  */
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { TidemarkError } from '../../core/index.js';
 
 export interface SealedEnvelope {
@@ -74,4 +74,9 @@ export function parseMasterKey(text: string): Buffer {
     });
   }
   return bytes;
+}
+
+/** First 12 hex digits of sha256(token): names a token (audit log, "this one was refused") without revealing it. */
+export function tokenFingerprint(token: string): string {
+  return createHash('sha256').update(token).digest('hex').slice(0, 12);
 }

@@ -84,6 +84,9 @@ async function tokenCall(
   authBaseUrl: string,
   body: Record<string, string>,
 ): Promise<TokenResponse> {
+  registerSecret(body.client_secret);
+  registerSecret(body.refresh_token);
+  registerSecret(body.code);
   let res: Response;
   try {
     res = await fetchFn(`${authBaseUrl.replace(/\/+$/, '')}/oauth/token`, {

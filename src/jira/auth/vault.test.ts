@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../core/index.js';
 import { JiraError } from '../errors.js';
-import { FileVaultStorage, TokenVault, type StoredGrant } from './vault.js';
+import { FileVaultStorage, MemoryVaultStorage, TokenVault, type StoredGrant } from './vault.js';
 
 const key = Buffer.alloc(32, 7);
 const grant = (over: Partial<StoredGrant> = {}): StoredGrant => ({
@@ -145,5 +145,45 @@ describe('TokenVault', () => {
     expect(await vault.delete('g1')).toBe(true);
     const reopened = await TokenVault.open({ storage: new FileVaultStorage(file), masterKey: key });
     expect(reopened.list()).toEqual([]);
+  });
+
+  it('does not use tokens it failed to persist: the next renewal starts again from the stored refresh token', async () => {
+    const storage = new MemoryVaultStorage();
+    const vault = await TokenVault.open({ storage, masterKey: key, clock: new FakeClock() });
+    await vault.put(grant());
+    const save = storage.save.bind(storage);
+    storage.save = async () => {
+      storage.save = save;
+      throw new Error('disk full');
+    };
+    const presented: string[] = [];
+    let n = 0;
+    const renew = async (g: StoredGrant) => {
+      presented.push(g.refreshToken ?? '');
+      n++;
+      return {
+        accessToken: `tmat_access_${n}_abcdefgh`,
+        expiresIn: 3600,
+        scope: '',
+        refreshToken: `tmrt_rotated_${n}_abcdefgh`,
+      };
+    };
+    await expect(vault.accessToken('g1', renew)).rejects.toThrow(/disk full/);
+    // The unpersisted access token is never handed out; the retry presents the stored refresh token.
+    expect(await vault.accessToken('g1', renew)).toBe('tmat_access_2_abcdefgh');
+    expect(presented).toEqual(['tmrt_initial_refresh_token_value', 'tmrt_initial_refresh_token_value']);
+  });
+
+  it('renews instead of handing back an access token Jira refused, even after re-reading storage', async () => {
+    const { vault } = await fileVault();
+    await vault.put(grant());
+    let n = 0;
+    const renew = async () => ({ accessToken: `tmat_access_token_${++n}`, expiresIn: 3600, scope: '' });
+    const provider = vault.provider('g1', renew);
+    expect(await provider.accessToken()).toBe('tmat_access_token_1');
+    await provider.invalidate('tmat_access_token_1');
+    await vault.refresh();
+    expect(await provider.accessToken()).toBe('tmat_access_token_2');
+    expect(await provider.accessToken()).toBe('tmat_access_token_2');
   });
 });

@@ -19,7 +19,7 @@ import { TidemarkError, registerSecret, systemClock, type Clock } from '../../co
 import { JiraError } from '../errors.js';
 import type { TokenProvider } from '../hooks.js';
 import { open, seal, type SealedEnvelope } from './crypto.js';
-import type { TokenResponse } from './oauth.js';
+import { clientCredentials, refreshTokens, type OAuthAppConfig, type TokenResponse } from './oauth.js';
 
 const PURPOSE = 'token vault';
 
@@ -31,12 +31,19 @@ export interface GrantSite {
 
 export interface StoredGrant {
   id: string;
-  kind: '3lo' | 'service-account';
+  /**
+   * '3lo': a consent to the vendor app, refreshed here (SaaS, embedded, and the broker's own vault);
+   * 'service-account': a customer-owned client-credentials credential;
+   * 'broker': a consent held by the vendor broker — no token or secret here, only the broker's grant id.
+   */
+  kind: '3lo' | 'service-account' | 'broker';
   clientId: string;
   /** The consenting (or service) account, when known. */
   accountId?: string;
   /** The broker's installation that owns the grant (broker vaults only). */
   owner?: string;
+  /** Where the grant's tokens come from (service accounts and broker connections remember it). */
+  endpoints?: { authBaseUrl?: string; apiBaseUrl?: string; brokerUrl?: string };
   scopes: string[];
   sites: GrantSite[];
   refreshToken?: string;
@@ -164,6 +171,8 @@ export class TokenVault {
   private readonly clock: Clock;
   private readonly margin: number;
   private readonly inflight = new Map<string, Promise<string>>();
+  /** Access tokens Jira refused (by grant), so a reload from storage cannot bring them back. */
+  private readonly refused = new Map<string, Set<string>>();
   private content: VaultContent = { version: 1, grants: [] };
 
   private constructor(options: TokenVaultOptions) {
@@ -200,9 +209,19 @@ export class TokenVault {
     this.content = content;
   }
 
-  private async persist(): Promise<void> {
-    const sealed = seal(this.masterKey, Buffer.from(JSON.stringify(this.content)), PURPOSE);
+  private async persist(content: VaultContent = this.content): Promise<void> {
+    const sealed = seal(this.masterKey, Buffer.from(JSON.stringify(content)), PURPOSE);
     await this.storage.save(Buffer.from(JSON.stringify(sealed)));
+  }
+
+  /** Persists `grant` in place of its stored version, and only then adopts it in memory. */
+  private async commit(grant: StoredGrant): Promise<void> {
+    const content: VaultContent = {
+      ...this.content,
+      grants: this.content.grants.map((x) => (x.id === grant.id ? grant : x)),
+    };
+    await this.persist(content);
+    this.content = content;
   }
 
   /** Grants without their secrets (for listings and status pages). */
@@ -221,8 +240,13 @@ export class TokenVault {
     registerSecret(grant.clientSecret);
     await this.storage.exclusive(async () => {
       await this.reload();
-      this.content.grants = [...this.content.grants.filter((g) => g.id !== grant.id), { ...grant }];
-      await this.persist();
+      const content: VaultContent = {
+        ...this.content,
+        grants: [...this.content.grants.filter((g) => g.id !== grant.id), { ...grant }],
+      };
+      await this.persist(content);
+      this.content = content;
+      this.refused.delete(grant.id);
     });
   }
 
@@ -230,22 +254,39 @@ export class TokenVault {
   async delete(id: string): Promise<boolean> {
     return this.storage.exclusive(async () => {
       await this.reload();
-      const before = this.content.grants.length;
-      this.content.grants = this.content.grants.filter((g) => g.id !== id);
-      await this.persist();
-      return this.content.grants.length < before;
+      const content: VaultContent = { ...this.content, grants: this.content.grants.filter((g) => g.id !== id) };
+      await this.persist(content);
+      const removed = content.grants.length < this.content.grants.length;
+      this.content = content;
+      return removed;
     });
+  }
+
+  /** Re-reads the vault from storage (after another process changed it). */
+  async refresh(): Promise<void> {
+    await this.storage.exclusive(() => this.reload());
   }
 
   /** A TokenProvider for one grant, renewing through `renew` when needed. */
   provider(grantId: string, renew: Renewer): TokenProvider {
     return {
       accessToken: () => this.accessToken(grantId, renew),
-      invalidate: async (token) => {
-        const g = this.content.grants.find((x) => x.id === grantId);
-        if (g && g.accessToken === token) g.accessExpiresAt = 0;
-      },
+      invalidate: async (token) => this.invalidateAccessToken(grantId, token),
     };
+  }
+
+  /** Jira refused `token` (401): the next accessToken() renews instead of handing it out again. */
+  invalidateAccessToken(grantId: string, token: string): void {
+    let set = this.refused.get(grantId);
+    if (!set) this.refused.set(grantId, (set = new Set()));
+    set.add(token);
+  }
+
+  /** A cached access token that is neither about to expire nor refused. */
+  private usable(g: StoredGrant): string | undefined {
+    if (!g.accessToken || (g.accessExpiresAt ?? 0) - this.margin <= this.clock.now()) return undefined;
+    if (this.refused.get(g.id)?.has(g.accessToken)) return undefined;
+    return g.accessToken;
   }
 
   private needsReconsent(g: StoredGrant): TidemarkError {
@@ -264,7 +305,8 @@ export class TokenVault {
     if (!g)
       throw new TidemarkError('config', `no stored connection ${grantId}`, { hint: 'Run `tidemark connect` first.' });
     if (g.status === 'needs-reconsent') throw this.needsReconsent(g);
-    if (g.accessToken && (g.accessExpiresAt ?? 0) - this.margin > this.clock.now()) return g.accessToken;
+    const cached = this.usable(g);
+    if (cached) return cached;
     let pending = this.inflight.get(grantId);
     if (!pending) {
       pending = this.renewLocked(grantId, renew).finally(() => this.inflight.delete(grantId));
@@ -280,31 +322,64 @@ export class TokenVault {
       const g = this.content.grants.find((x) => x.id === grantId);
       if (!g) throw new TidemarkError('config', `the connection ${grantId} was removed`);
       if (g.status === 'needs-reconsent') throw this.needsReconsent(g);
-      if (g.accessToken && (g.accessExpiresAt ?? 0) - this.margin > this.clock.now()) return g.accessToken;
+      const cached = this.usable(g);
+      if (cached) return cached;
       let tokens: TokenResponse;
       try {
         tokens = await renew(g);
       } catch (e) {
         if (e instanceof JiraError && e.kind === 'needs-reconsent') {
-          g.status = 'needs-reconsent';
-          g.statusReason = e.message;
-          g.accessToken = undefined;
-          g.accessExpiresAt = undefined;
-          g.updatedAt = this.clock.now();
-          await this.persist();
-          throw this.needsReconsent(g);
+          const marked: StoredGrant = {
+            ...g,
+            status: 'needs-reconsent',
+            statusReason: e.message,
+            updatedAt: this.clock.now(),
+          };
+          delete marked.accessToken;
+          delete marked.accessExpiresAt;
+          await this.commit(marked);
+          throw this.needsReconsent(marked);
         }
         throw e;
       }
       registerSecret(tokens.accessToken);
       registerSecret(tokens.refreshToken);
-      if (tokens.refreshToken) g.refreshToken = tokens.refreshToken;
-      g.accessToken = tokens.accessToken;
-      g.accessExpiresAt = this.clock.now() + tokens.expiresIn * 1000;
-      g.updatedAt = this.clock.now();
-      // Persist the rotated refresh token before anyone uses the new access token.
-      await this.persist();
+      const renewed: StoredGrant = {
+        ...g,
+        ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
+        accessToken: tokens.accessToken,
+        accessExpiresAt: this.clock.now() + tokens.expiresIn * 1000,
+        updatedAt: this.clock.now(),
+      };
+      // Persist the rotated refresh token before anyone uses the new access token. If this write
+      // fails, memory keeps the previous grant too: the new tokens are dropped, and the previous
+      // refresh token (still on disk) is accepted again within Atlassian's reuse leeway.
+      await this.commit(renewed);
+      this.refused.delete(grantId);
       return tokens.accessToken;
     });
   }
+}
+
+/** Renews 3LO grants with their refresh token (the SaaS server, embedded mode and the broker). */
+export function refreshRenewer(
+  fetchFn: typeof fetch,
+  app: Pick<OAuthAppConfig, 'authBaseUrl' | 'clientId' | 'clientSecret'>,
+): Renewer {
+  return (g) => {
+    if (!g.refreshToken)
+      throw new JiraError('needs-reconsent', 'the connection has no refresh token (consented without offline_access)', {
+        hint: 'Run `tidemark connect` again; Tidemark asks for offline_access so that scheduled backups can run.',
+      });
+    return refreshTokens(fetchFn, app, g.refreshToken);
+  };
+}
+
+/** Renews service-account grants through the client-credentials grant with the stored credential. */
+export function clientCredentialsRenewer(fetchFn: typeof fetch, authBaseUrl: string): Renewer {
+  return (g) => {
+    if (!g.clientSecret)
+      throw new TidemarkError('config', `the service-account connection ${g.id} has no stored secret`);
+    return clientCredentials(fetchFn, g.endpoints?.authBaseUrl ?? authBaseUrl, g.clientId, g.clientSecret);
+  };
 }

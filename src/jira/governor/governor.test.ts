@@ -102,7 +102,7 @@ describe('RateGovernor', () => {
   });
 
   it('learns the pool size from Beta-RateLimit-Policy and stops when the shared pool is empty', async () => {
-    const clock = new FakeClock(t0, { autoAdvance: true });
+    const clock = new FakeClock(t0 + 50 * 60_000, { autoAdvance: true });
     const gov = new RateGovernor({ clock, spreadOverHour: false });
     const ticket: GovernorTicket = { key: 'GET /rest/api/3/myself', isWrite: false, points: 1 };
     const permit = await gov.acquire(ticket);
@@ -116,7 +116,40 @@ describe('RateGovernor', () => {
     permit.release();
     expect(gov.hourlyCap).toBe(5_000);
     await run(gov, ticket);
-    expect(clock.now()).toBe(t0 + 600_000);
+    expect(clock.now()).toBe(t0 + HOUR);
+  });
+
+  it('believes what the pool has left (r=) over its own count: others spend from the same pool', async () => {
+    const clock = new FakeClock(t0 + 30 * 60_000, { autoAdvance: true });
+    const gov = new RateGovernor({ clock, spreadOverHour: false, quotaPerHour: 1_000 });
+    const ticket: GovernorTicket = { key: 'GET /rest/api/3/myself', isWrite: false, points: 3 };
+    const permit = await gov.acquire(ticket);
+    // This governor spent 3 points, but the pool says only 9 remain: others spent the rest.
+    await gov.observe(ticket, {
+      status: 200,
+      headers: new Headers({ 'beta-ratelimit': '"global-app-quota";r=9;t=1800' }),
+    });
+    permit.release();
+    expect(await gov.spentThisHour()).toBe(991);
+    for (let i = 0; i < 3; i++) await run(gov, ticket);
+    expect(clock.now()).toBe(t0 + 30 * 60_000);
+    // The fourth would overdraw the pool: it waits for the next window.
+    await run(gov, ticket);
+    expect(clock.now()).toBe(t0 + HOUR);
+  });
+
+  it('ignores r= from a window that has already ended on its own clock', async () => {
+    const clock = new FakeClock(t0 + HOUR + 1_000, { autoAdvance: true });
+    const gov = new RateGovernor({ clock, spreadOverHour: false, quotaPerHour: 1_000 });
+    const ticket: GovernorTicket = { key: 'GET /rest/api/3/myself', isWrite: false, points: 3 };
+    const permit = await gov.acquire(ticket);
+    // The server was still in the previous hour (t=1 s to its reset): its r says nothing about ours.
+    await gov.observe(ticket, {
+      status: 200,
+      headers: new Headers({ 'beta-ratelimit': '"global-app-quota";r=0;t=0' }),
+    });
+    permit.release();
+    expect(await gov.spentThisHour()).toBe(3);
   });
 
   it('reads Retry-After in seconds or as a date, and X-RateLimit-Reset', () => {

@@ -18,6 +18,8 @@ import { InProcessGovernorStore, type GovernorStore } from './store.js';
 import { PER_ISSUE_LIMITS, documentedRate } from './rates.js';
 
 const HOUR = 3_600_000;
+/** How far the server's announced reset may be from the end of our UTC hour and still name it. */
+const WINDOW_SKEW_MS = 5_000;
 
 export interface GovernorTicket {
   /** Route key, "METHOD route". */
@@ -99,6 +101,8 @@ export class RateGovernor {
   private readonly endpoints = new Map<string, EndpointState>();
   private readonly issues = new Map<string, IssueState>();
   private inFlight = 0;
+  /** Estimated points of the requests acquired and not yet released. */
+  private inFlightPoints = 0;
   private waiters: Array<() => void> = [];
   private pausedAnnounced = 0;
   /** 429s by RateLimit-Reason, for reports and tests. */
@@ -164,7 +168,7 @@ export class RateGovernor {
    */
   async observe(ticket: GovernorTicket, res: QuotaObservation): Promise<number | undefined> {
     const now = this.clock.now();
-    this.learnQuota(res.headers, now);
+    await this.learnQuota(res.headers, now, ticket);
     const ep = this.endpoint(ticket.key, now);
     if (res.status !== 429) {
       if (res.status < 400 && ep.rate < ep.ceiling) ep.rate = Math.min(ep.ceiling, ep.rate + ep.ceiling / 20);
@@ -235,11 +239,13 @@ export class RateGovernor {
       issue.writes.push(now);
     }
     this.inFlight++;
+    this.inFlightPoints += ticket.points;
     let released = false;
     const free = (): void => {
       if (released) return;
       released = true;
       this.inFlight--;
+      this.inFlightPoints -= ticket.points;
       if (issue) issue.busy = false;
       const waiters = this.waiters;
       this.waiters = [];
@@ -307,17 +313,25 @@ export class RateGovernor {
   }
 
   private async allowanceWait(points: number, now: number): Promise<number> {
-    const nextHour = utcHourStart(now) + HOUR;
-    if (!this.spread) return nextHour - now;
+    const hourStart = utcHourStart(now);
+    const nextHour = hourStart + HOUR;
     const cap = this.hourlyCap;
-    const spent = await this.store.spent(utcHourStart(now));
+    const spent = await this.store.spent(hourStart);
+    // Only the next window has room (or nothing is spread): wait for it, not in 1 ms steps.
+    if (!this.spread || spent + points > cap) return nextHour - now;
     // Solve cap × (elapsed + initialShare) ≥ spent + points for the elapsed share.
     const needShare = (spent + points) / cap - this.initialShare;
-    const at = utcHourStart(now) + Math.ceil(needShare * HOUR);
+    const at = hourStart + Math.ceil(needShare * HOUR);
     return Math.max(1, Math.min(nextHour, at) - now);
   }
 
-  private learnQuota(headers: Headers, now: number): void {
+  /**
+   * Reads the quota headers: `q` of the policy is the pool's size; `r` (sent only near the limit)
+   * is what the *pool* has left — other tenants, workers and processes of the app included — so
+   * the window's spending is raised to at least what that implies, plus what this governor still
+   * has in flight; `r=0` pauses everything until the reset `t` announces.
+   */
+  private async learnQuota(headers: Headers, now: number, ticket: GovernorTicket): Promise<void> {
     const policy = headers.get('beta-ratelimit-policy') ?? headers.get('ratelimit-policy');
     const q = policy ? /;\s*q=(\d+)/.exec(policy) : null;
     if (q) this.quota = Number(q[1]);
@@ -325,8 +339,17 @@ export class RateGovernor {
     if (!status) return;
     const r = /;\s*r=(\d+)/.exec(status);
     const t = /;\s*t=(\d+)/.exec(status);
-    // The shared pool is about to run dry (other tenants count too): stop before Jira has to say no.
-    if (r && t && Number(r[1]) <= 0) void this.pause(now + Number(t[1]) * 1000, 'quota-exhausted-soon');
+    if (!r || !t) return;
+    const remaining = Number(r[1]);
+    const resetAt = now + Number(t[1]) * 1000;
+    // The shared pool is about to run dry: stop before Jira has to say no.
+    if (remaining <= 0) await this.pause(resetAt, 'quota-exhausted-soon');
+    // Apply `r` to this governor's current window only when the server's reset is this window's
+    // end (give or take rounding and clock skew); near a boundary it may describe the other one.
+    const window = utcHourStart(now);
+    if (Math.abs(resetAt - (window + HOUR)) > WINDOW_SKEW_MS) return;
+    const othersInFlight = Math.max(0, this.inFlightPoints - ticket.points);
+    await this.store.atLeast(window, this.quota - remaining + othersInFlight);
   }
 }
 

@@ -11,6 +11,8 @@ export interface GovernorStore {
   tryCharge(windowStart: number, points: number, cap: number): Promise<boolean>;
   /** Adds (or, with a negative number, refunds) points without a cap check. */
   adjust(windowStart: number, points: number): Promise<void>;
+  /** Raises the window's spending to at least `points` (what Jira's quota headers imply). */
+  atLeast(windowStart: number, points: number): Promise<void>;
   /** Until when every request of the app must wait (quota exhausted), epoch ms; 0 = not paused. */
   pausedUntil(): Promise<number>;
   pauseUntil(ms: number, reason: string): Promise<void>;
@@ -36,6 +38,10 @@ export class InProcessGovernorStore implements GovernorStore {
 
   async adjust(windowStart: number, points: number): Promise<void> {
     this.windows.set(windowStart, Math.max(0, (this.windows.get(windowStart) ?? 0) + points));
+  }
+
+  async atLeast(windowStart: number, points: number): Promise<void> {
+    if ((this.windows.get(windowStart) ?? 0) < points) this.windows.set(windowStart, points);
   }
 
   async pausedUntil(): Promise<number> {

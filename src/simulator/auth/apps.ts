@@ -7,8 +7,9 @@ import { AuthConfigError } from './errors.js';
 import { isKnownScope, TIDEMARK_SCOPES } from './scopes.js';
 import { derivedClientId, newClientSecret } from './secrets.js';
 
-export const DEMO_ADMIN_EMAIL = 'demo.admin@tidemark.test';
-export const DEMO_USER_EMAIL = 'demo.user@tidemark.test';
+import { DEMO_ADMIN_EMAIL, DEMO_USER_EMAIL } from '../generator/accounts.js';
+
+export { DEMO_ADMIN_EMAIL, DEMO_USER_EMAIL };
 export const DEMO_APP_NAME = 'Tidemark';
 export const DEV_APP_NAME = 'Tidemark (development)';
 /** Default callback URL of the demo app: a local `tidemark server`. Change it per simulator. */
