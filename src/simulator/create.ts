@@ -25,6 +25,7 @@ import { registerSearchRoutes } from './rest/search.js';
 import { registerServiceDeskRoutes } from './rest/servicedesk.js';
 import { registerWebhookRoutes } from './rest/webhooks.js';
 import { registerWorklogRoutes } from './rest/worklogs.js';
+import { registerWriteRoutes } from './rest/writes.js';
 import { attachSearchIndexes } from './search/search-index.js';
 import { JiraSimulator, emptyWorld, type SimulatorParts } from './simulator.js';
 import { installWebhookDelivery, type OutboundFetch } from './webhooks/delivery.js';
@@ -68,6 +69,7 @@ export function simulatorParts(
       registerCommentRoutes,
       registerWorklogRoutes,
       registerAttachmentRoutes,
+      registerWriteRoutes,
     ],
     control: [limitsControl, authControl, worldControl],
     media: createMediaHost,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createSimulator } from '../../src/simulator/create.js';
+import { emitSiteEvent } from '../../src/simulator/world/events.js';
 import {
   agileFixture,
   ALICE,
@@ -239,6 +240,34 @@ describe('board issues and backlog', () => {
     const bad = await f.call('GET', `${A}/board/1/issue?jql=${encodeURIComponent('status = (')}`);
     expect(bad.status).toBe(400);
     expect(contractErrors('GET', route, bad)).toEqual([]);
+  });
+
+  it('evaluates filters and jql with the shared search engine: its JQL subset, wording and index lag', async () => {
+    const f = agileFixture();
+    const route = `${A}/board/{boardId}/issue`;
+    const q = (jql: string) => `${A}/board/1/issue?jql=${encodeURIComponent(jql)}`;
+    // Clauses and functions the webhook subset does not have (text search, dates, ORDER BY rank DESC).
+    const text = await f.call('GET', q('summary ~ "SCRUM" AND created <= now() ORDER BY rank DESC'));
+    expect(text.status).toBe(200);
+    expect(keysOf(text.body)).toEqual(RANK_ORDER.filter((k) => k.startsWith('SCRUM-')).reverse());
+    const unknown = await f.call('GET', q('nosuchfield = 1'));
+    expect(unknown.status).toBe(400);
+    expect(unknown.body).toMatchObject({
+      errorMessages: ["Field 'nosuchfield' does not exist or you do not have permission to view it."],
+    });
+    expect(contractErrors('GET', route, unknown)).toEqual([]);
+    // A change reaches the board when the search index has it, as in /search/jql.
+    f.sim.settings.indexLagMs = 60_000;
+    const issue = f.issue('SCRUM-5');
+    const before = keysOf((await f.call('GET', q('status = Done'))).body);
+    const done = [...f.site.data.statuses.values()].find((s) => s.name === 'Done')!;
+    const from = String(issue.fields.status);
+    issue.fields.status = done.id;
+    emitSiteEvent(f.site, { type: 'issue_updated', at: f.clock.now(), actorId: ALICE, issue });
+    expect(keysOf((await f.call('GET', q('status = Done'))).body)).toEqual(before);
+    f.clock.advance(60_000);
+    expect(keysOf((await f.call('GET', q('status = Done'))).body)).toContain('SCRUM-5');
+    issue.fields.status = from;
   });
 
   it('backlog: board issues in no open sprint and not in the done column', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareByRank, initialRanks, rankBetween } from '../../src/simulator/mutate/agile.js';
+import { generateWorld } from '../../src/simulator/generator/world.js';
+import { compareByRank, initialRanks, rankBetween, rankFieldId, rankIssues } from '../../src/simulator/mutate/agile.js';
 import type { Issue } from '../../src/simulator/world/site.js';
 
 /** A small seeded PRNG (mulberry32) so the insertion sequences are the same on every run. */
@@ -86,5 +87,25 @@ describe('LexoRank-like ranks', () => {
     const issue = (id: string, rank?: string): Issue => ({ id, fields: rank ? { rank } : {} }) as unknown as Issue;
     const sorted = [issue('5'), issue('1', r2), issue('3'), issue('2', r1)].sort(compareByRank('rank'));
     expect(sorted.map((i) => i.id)).toEqual(['2', '1', '3', '5']);
+  });
+});
+
+describe('rank change items', () => {
+  it('are written in the same form by the generator and by the Agile rank mutation', () => {
+    const world = generateWorld({ seed: 4, size: 'tiny' });
+    const generated = [...world.sites.values()]
+      .flatMap((s) => [...s.data.issues.values()])
+      .flatMap((i) => i.changelog.flatMap((h) => h.items))
+      .filter((item) => item.field === 'Rank');
+    expect(generated.length).toBeGreaterThan(0);
+    const site = [...world.sites.values()][0]!;
+    const field = rankFieldId(site)!;
+    const ranked = [...site.data.issues.values()].filter((i) => typeof i.fields[field] === 'string').slice(0, 2);
+    rankIssues(site, ranked[1]!.creatorId, 1, [ranked[1]!], { before: ranked[0]! });
+    const mutated = ranked[1]!.changelog.at(-1)!.items[0]!;
+    const shape = (item: Record<string, unknown>) => ({ ...item, toString: undefined });
+    expect(shape(mutated as never)).toEqual(shape({ ...generated[0]!, fieldId: field } as never));
+    expect(mutated.toString).toBe('Ranked higher');
+    for (const item of generated) expect(shape(item as never)).toEqual(shape(generated[0] as never));
   });
 });

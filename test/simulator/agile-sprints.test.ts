@@ -355,9 +355,14 @@ describe('PUT /rest/agile/1.0/issue/rank', () => {
       'SCRUM-7',
       'SCRUM-3',
     ]);
-    expect(f.issue('SCRUM-6').changelog.at(-1)!.items[0]).toMatchObject({
+    // The generator's format: {field 'Rank', fieldtype custom, from/to and fromString ''}.
+    expect(f.issue('SCRUM-6').changelog.at(-1)!.items[0]).toEqual({
       field: 'Rank',
+      fieldtype: 'custom',
       fieldId: RANK_FIELD,
+      from: '',
+      fromString: '',
+      to: '',
       toString: 'Ranked higher',
     });
     expect(f.issue('SCRUM-3').changelog.at(-1)!.items[0]).toMatchObject({ toString: 'Ranked lower' });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ISSUE_LIMITS } from '../../src/simulator/mutate/context.js';
 import {
   agileFixture,
   ALICE,
@@ -291,6 +292,23 @@ describe('POST /rest/servicedeskapi/request/{issueIdOrKey}/comment', () => {
     });
     expect(internal.status).toBe(403);
     expect(contractErrors('POST', ROUTE, internal)).toEqual([]);
+  });
+
+  it('goes through the shared comment mutation: the commenter watches, and the per-issue limit answers 413', async () => {
+    const f = agileFixture();
+    const issue = f.issue('HELP-1');
+    const ok = await f.call('POST', `${S}/request/HELP-1/comment`, { body: { body: 'On it', public: false }, as: BOB });
+    expect(ok.status).toBe(201);
+    expect(issue.watchers.has(BOB)).toBe(true);
+    issue.comments = Array.from({ length: ISSUE_LIMITS.comments }, () => issue.comments[0]!);
+    const full = await f.call('POST', `${S}/request/HELP-1/comment`, { body: { body: 'More', public: true }, as: BOB });
+    // 413 is not in the pinned JSM spec: the JSM error envelope is checked directly.
+    expect(full.status).toBe(413);
+    expect(full.body).toMatchObject({
+      errorMessage: `The limit of ${ISSUE_LIMITS.comments} comments per issue has been reached.`,
+      i18nErrorMessage: { i18nKey: 'sd.comment.error.limit', parameters: [] },
+    });
+    expect(issue.comments).toHaveLength(ISSUE_LIMITS.comments);
   });
 
   it('validates the body and the request (400/404)', async () => {

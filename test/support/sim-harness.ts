@@ -32,8 +32,10 @@ export interface CallOptions {
   as?: string;
   query?: Record<string, string | number | boolean | Array<string | number>>;
   body?: unknown;
-  /** Raw body text (sent as is, with a JSON content type). */
+  /** Raw body text (sent as is, with a JSON content type unless `headers` names another). */
   rawBody?: string;
+  /** A multipart/form-data body (the boundary header is set by the Request). */
+  form?: FormData;
   headers?: Record<string, string>;
   scopes?: string[];
 }
@@ -91,10 +93,11 @@ export function harness(
       else url.searchParams.set(k, String(v));
     }
     const headers: Record<string, string> = { ...(o.headers ?? {}) };
-    let body: string | undefined;
-    if (o.rawBody !== undefined) body = o.rawBody;
+    let body: string | FormData | undefined;
+    if (o.form !== undefined) body = o.form;
+    else if (o.rawBody !== undefined) body = o.rawBody;
     else if (o.body !== undefined) body = JSON.stringify(o.body);
-    if (body !== undefined) headers['content-type'] ??= 'application/json';
+    if (typeof body === 'string') headers['content-type'] ??= 'application/json';
     const req = new Request(url, { method, headers, ...(body !== undefined ? { body } : {}) });
     const principal = principalFor(o.as ?? USERS.alice, [fx.cloudId], o.scopes);
     let res: Response;

@@ -76,6 +76,7 @@ export async function httpSim(
     start?: number;
     auth?: Partial<AuthSettings>;
     callbackUrl?: string;
+    /** Extra test routes; they replace the simulator's own route of the same operation. */
     routes?: Array<(table: RouteTable) => void>;
   } = {},
 ): Promise<HttpSim> {
@@ -89,7 +90,7 @@ export async function httpSim(
     ...(options.meter ? { meter: options.meter } : {}),
     ...(options.auth ? { auth: options.auth } : {}),
   });
-  parts.routes = [...(parts.routes ?? []), ...(options.routes ?? [])];
+  parts.routes = withOverrides(parts.routes ?? [], options.routes ?? []);
   const sim = new JiraSimulator({ clock, world: world.world, control: true, parts });
   const received: HttpSim['received'] = [];
   const issued = new Set<string>();
@@ -149,7 +150,32 @@ export function tokenCalls(received: HttpSim['received'], grantType: string): nu
     .length;
 }
 
-/** Test-only write route on one issue (a real spec operation; the simulator's issue routes come later). */
+/**
+ * Registers `overrides` first, then the simulator's own routes except the operations the
+ * overrides already serve (the route table refuses an operation registered twice).
+ */
+function withOverrides(
+  own: Array<(table: RouteTable) => void>,
+  overrides: Array<(table: RouteTable) => void>,
+): Array<(table: RouteTable) => void> {
+  if (overrides.length === 0) return own;
+  return [
+    ...overrides,
+    (table) => {
+      const taken = new Set(table.keys());
+      const filtered = Object.create(table) as RouteTable;
+      filtered.add = (method, route, spec) => {
+        if (!taken.has(`${method.toUpperCase()} ${route}`)) table.add(method, route, spec);
+      };
+      for (const register of own) register(filtered);
+    },
+  ];
+}
+
+/**
+ * Test-only write route on one issue (a real spec operation), replacing the simulator's own: it
+ * accepts any issue key and records every value it receives, so client tests can count arrivals.
+ */
 export function issuePropertyRoute(store: Map<string, unknown[]>) {
   return (table: RouteTable): void => {
     table.put('/rest/api/3/issue/{issueIdOrKey}/properties/{propertyKey}', {

@@ -22,6 +22,7 @@ import { type AttachmentSource, addAttachment } from '../mutate/attachments.js';
 import { addIssueLink, deleteIssueLink, upsertRemoteLink } from '../mutate/links.js';
 import { addVote, addWatcher, removeWatcher } from '../mutate/social.js';
 import { setProperty } from '../mutate/properties.js';
+import { rankChangeItem } from '../mutate/agile.js';
 import type { ContentKind } from '../world/content.js';
 import { type AdfEnv, hostileDoc, longDoc, mediaDoc, richDoc, simpleDoc } from './adf.js';
 import { CF } from './config.js';
@@ -1034,17 +1035,7 @@ function applyEvent(state: State, cur: Cursor, ev: Ev): void {
       const rank = `0|i${(Number(other.id) * 8 - 4).toString(36).padStart(5, '0')}:${Number(issue.id).toString(36).padStart(6, '0')}${(state.rankSerial++).toString(36)}`;
       issue.fields[FIELD_IDS.rank] = rank;
       const ctx = ctxAt(state, ev.t, actor(state, r, plan, assignee));
-      addHistory(ctx, issue, [
-        {
-          field: 'Rank',
-          fieldtype: 'custom',
-          fieldId: FIELD_IDS.rank,
-          from: '',
-          fromString: '',
-          to: '',
-          toString: rank < oldRank ? 'Ranked higher' : 'Ranked lower',
-        },
-      ]);
+      addHistory(ctx, issue, [rankChangeItem(FIELD_IDS.rank, oldRank, rank)]);
       touch(ctx, issue);
       return;
     }

@@ -421,6 +421,23 @@ function checkCount(issues: Issue[]): void {
 export type RankAnchor = { before: Issue } | { after: Issue };
 
 /**
+ * The change item Jira writes for a rank change, in the form the data generator writes too: the
+ * field is named 'Rank' whatever the field's display name, and from/to carry no rank strings
+ * (empty strings, which the changelog renders as such).
+ */
+export function rankChangeItem(fieldId: string, oldRank: string | undefined, newRank: string): ChangeItem {
+  return {
+    field: 'Rank',
+    fieldtype: 'custom',
+    fieldId,
+    from: '',
+    fromString: '',
+    to: '',
+    toString: oldRank === undefined || newRank < oldRank ? 'Ranked higher' : 'Ranked lower',
+  };
+}
+
+/**
  * Ranks `issues` (in the given order) immediately before or after the anchor issue in the order
  * of `field`. Each moved issue gets a change history entry ("Ranked higher"/"Ranked lower") and
  * an issue_updated event. The anchor must not be one of the moved issues.
@@ -457,23 +474,12 @@ export function rankIssues(
     lower = anchorRank;
     upper = anchorIndex + 1 < order.length ? (order[anchorIndex + 1]!.fields[field] as string) : undefined;
   }
-  const def = site.data.fields.get(field);
   for (const issue of issues) {
     const old = typeof issue.fields[field] === 'string' ? (issue.fields[field] as string) : undefined;
     const rank = rankBetween(lower, upper);
     issue.fields[field] = rank;
     lower = rank;
-    const changelogId = record(site, issue, actorId, at, [
-      {
-        field: def?.name ?? 'Rank',
-        fieldtype: 'custom',
-        fieldId: field,
-        from: null,
-        fromString: '',
-        to: null,
-        toString: old === undefined || rank < old ? 'Ranked higher' : 'Ranked lower',
-      },
-    ]);
+    const changelogId = record(site, issue, actorId, at, [rankChangeItem(field, old, rank)]);
     announce(site, issue, actorId, at, changelogId);
   }
 }

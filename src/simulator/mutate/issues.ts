@@ -14,6 +14,7 @@ import {
   workflowFor,
   workflowOfIssue,
 } from '../world/workflow.js';
+import { rankAfterLast } from './agile.js';
 import { removeAttachmentRecord } from './attachments.js';
 import { type MutationContext, addHistory, failure, requireProject, sameValue, touch, validation } from './context.js';
 import { type FieldScope, changeItems, normaliseFieldValue, plainItem } from './fields.js';
@@ -26,6 +27,11 @@ export interface CreateIssueInput {
   /** Stored-form values by field id; `summary` is required. Reporter defaults to the actor. */
   fields: Record<string, unknown>;
   properties?: Record<string, JsonValue>;
+  /**
+   * Rank the issue after every ranked issue of the site (what Jira does for an issue created
+   * through the REST API). Default: a rank derived from the issue id, which the generator uses.
+   */
+  rankLast?: boolean;
 }
 
 function fieldDef(ctx: MutationContext, fieldId: string): FieldDef {
@@ -91,7 +97,7 @@ export function createIssue(ctx: MutationContext, input: CreateIssueInput): Issu
   if (tt?.originalEstimateSeconds !== undefined && tt.remainingEstimateSeconds === undefined)
     stored.timetracking = { ...tt, remainingEstimateSeconds: tt.originalEstimateSeconds };
   const rankId = rankFieldId(ctx.site);
-  if (rankId) stored[rankId] = rankForIssueId(id);
+  if (rankId) stored[rankId] = input.rankLast ? rankAfterLast(ctx.site, rankId) : rankForIssueId(id);
 
   const issue: Issue = {
     id,

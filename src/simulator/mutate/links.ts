@@ -131,6 +131,25 @@ export function upsertRemoteLink(
   return { link, created: true };
 }
 
+/** Replaces a remote link by id (PUT /issue/{key}/remotelink/{linkId}); the id stays. */
+export function updateRemoteLink(
+  ctx: MutationContext,
+  issue: Issue,
+  linkId: string,
+  input: RemoteLinkInput,
+): RemoteLink {
+  const index = issue.remoteLinks.findIndex((l) => l.id === linkId);
+  if (index < 0) throw notFound(`No remote link with id '${linkId}' exists on this issue.`);
+  if (!input.object || typeof input.object.url !== 'string' || input.object.url === '')
+    return validation('url', "'url' is required.");
+  if (typeof input.object.title !== 'string' || input.object.title === '')
+    return validation('title', "'title' is required.");
+  const updated: RemoteLink = { ...structuredClone(input), id: linkId };
+  issue.remoteLinks[index] = updated;
+  touch(ctx, issue, false);
+  return updated;
+}
+
 export function deleteRemoteLink(ctx: MutationContext, issue: Issue, linkId: string): RemoteLink {
   const link = issue.remoteLinks.find((l) => l.id === linkId);
   if (!link) throw notFound(`No remote link with id '${linkId}' exists on this issue.`);

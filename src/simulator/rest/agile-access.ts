@@ -9,18 +9,25 @@
  * - Managing sprints needs the project permission MANAGE_SPRINTS_PERMISSION on the board's
  *   project; moving issues between sprints and the backlog needs EDIT_ISSUES and SCHEDULE_ISSUES
  *   on each issue; ranking needs SCHEDULE_ISSUES.
- * - Board issues are the issues matching the board filter's JQL, ordered by the board's rank field
- *   (unless the filter orders them otherwise). A kanban board's subQuery is reported in its
+ * - Board issues are the issues matching the board filter's JQL — evaluated by the shared search
+ *   engine (src/simulator/search) over the site's search index, so they follow the same JQL
+ *   subset, permissions and index lag as /search/jql — ordered by rank unless the filter (or the
+ *   endpoint's `jql` parameter) has ORDER BY. A kanban board's subQuery is reported in its
  *   configuration but not applied.
  * - Backlog: board issues that are in no future or active sprint and not done — "done" meaning
  *   in a status mapped to the board's last column that has statuses (Jira's rule), or, for a board
  *   without columns, in the done status category.
  */
-import { compareByRank, openSprintOf, sprintIdsOf } from '../mutate/agile.js';
-import { JqlError, matchesJql, parseJql, type JqlQuery } from '../webhooks/jql.js';
+import { openSprintOf, sprintIdsOf } from '../mutate/agile.js';
+import { compileJql, docFieldIds, searchDocOf } from '../search/compile.js';
+import { BrowseChecker, compileQueryFor, searchHits, type SearchContext } from '../search/execute.js';
+import { JqlError, parseJql, type JqlClause, type JqlQuery, type JqlSort } from '../search/jql.js';
+import type { SimServices } from '../services.js';
 import {
   canBrowseIssue,
   canBrowseProject,
+  findIssue,
+  findProject,
   hasProjectPermission,
   isMember,
   projectRoleIdsOf,
@@ -90,7 +97,7 @@ export function canViewSprint(site: Site, accountId: string, sprint: Sprint): bo
 
 const parsedFilters = new WeakMap<Site, Map<string, JqlQuery>>();
 
-/** The board filter's parsed JQL (cached per site and JQL text). Throws JqlError when unsupported. */
+/** The board filter's parsed JQL (cached per site and JQL text). Throws JqlError when invalid. */
 export function boardQuery(site: Site, board: Board): JqlQuery {
   const filter = site.data.filters.get(board.filterId);
   if (!filter) throw new JqlError(`The filter of board ${board.id} does not exist.`);
@@ -101,38 +108,59 @@ export function boardQuery(site: Site, board: Board): JqlQuery {
   return q;
 }
 
-function sortIssues(board: Board, q: JqlQuery, issues: Issue[]): Issue[] {
-  const byRank = compareByRank(board.rankFieldId);
-  const keys = q.orderBy.length ? q.orderBy : [{ field: 'rank', direction: 'asc' as const }];
-  const cmp = (a: Issue, b: Issue): number => {
-    for (const k of keys) {
-      let c = 0;
-      if (k.field === 'rank') c = byRank(a, b);
-      else if (k.field === 'key' || k.field === 'id' || k.field === 'issuekey') c = Number(a.id) - Number(b.id);
-      else if (k.field === 'created') c = a.created - b.created;
-      else if (k.field === 'updated') c = a.updated - b.updated;
-      if (c !== 0) return k.direction === 'desc' ? -c : c;
-    }
-    return Number(a.id) - Number(b.id);
-  };
-  return issues.sort(cmp);
+const BY_RANK: JqlSort[] = [{ field: 'rank', direction: 'asc', pos: 0 }];
+
+/**
+ * One query out of several restrictions (AND), ordered by the first query that has ORDER BY,
+ * else by rank — the board order.
+ */
+export function combineQueries(queries: Array<JqlQuery | undefined>, extra: JqlClause[] = []): JqlQuery {
+  const parts = [...queries.map((q) => q?.where), ...extra].filter((c): c is JqlClause => c !== undefined);
+  const where: JqlClause | undefined =
+    parts.length === 0 ? undefined : parts.length === 1 ? parts[0] : { kind: 'and', clauses: parts };
+  const ordered = [...queries].reverse().find((q) => q && q.orderBy.length > 0);
+  return { where, orderBy: ordered ? ordered.orderBy : BY_RANK };
+}
+
+/** A `field = value` clause (for restrictions the endpoints add, like the sprint of a sprint's issues). */
+export function equalsClause(field: string, value: string): JqlClause {
+  return { kind: 'term', field, pos: 0, op: '=', operand: { kind: 'value', value, quoted: false, pos: 0 } };
+}
+
+/** Issues matching a query for the viewer, in result order (search index, Browse permission). */
+export function searchIssues(ctx: SearchContext, query: JqlQuery): Issue[] {
+  const browse = new BrowseChecker(ctx.site, ctx.viewerId);
+  const compiled = compileQueryFor(ctx, query, browse);
+  return searchHits(ctx, compiled, browse).map((h) => h.doc.issue);
 }
 
 /**
- * Issues of a board visible to the account, in board order. `extra` (the endpoints' `jql`
+ * Issues of a board visible to the viewer, in board order. `extra` (the endpoints' `jql`
  * parameter) further restricts them and, when it has ORDER BY, decides the order.
  */
-export function boardIssues(site: Site, board: Board, accountId: string, extra?: JqlQuery): Issue[] {
-  const q = boardQuery(site, board);
-  const ctx = { site, accountId };
-  const out: Issue[] = [];
-  for (const issue of site.data.issues.values()) {
-    if (!visibleToAccount(site, accountId, issue)) continue;
-    if (!matchesJql(ctx, q, issue)) continue;
-    if (extra && !matchesJql(ctx, extra, issue)) continue;
-    out.push(issue);
-  }
-  return sortIssues(board, extra && extra.orderBy.length ? extra : q, out);
+export function boardIssues(ctx: SearchContext, board: Board, extra?: JqlQuery): Issue[] {
+  return searchIssues(ctx, combineQueries([boardQuery(ctx.site, board), extra]));
+}
+
+/** Projects a query names in `project =` / `project in` clauses (boards listed by project). */
+export function referencedProjects(site: Site, query: JqlQuery): Set<string> {
+  const out = new Set<string>();
+  const values = (o: Extract<JqlClause, { kind: 'term' }>['operand']): string[] =>
+    o.kind === 'value' ? [o.value] : o.kind === 'list' ? o.items.flatMap(values) : [];
+  const walk = (c: JqlClause | undefined): void => {
+    if (!c) return;
+    if (c.kind === 'and' || c.kind === 'or') c.clauses.forEach(walk);
+    else if (c.kind === 'term' && c.field.toLowerCase() === 'project' && (c.op === '=' || c.op === 'in')) {
+      for (const v of values(c.operand)) {
+        const p =
+          findProject(site, v) ??
+          [...site.data.projects.values()].find((x) => x.name.toLowerCase() === v.toLowerCase());
+        if (p) out.add(p.id);
+      }
+    }
+  };
+  walk(query.where);
+  return out;
 }
 
 /** Status ids of the board's done column (the last column with statuses). */
@@ -151,9 +179,9 @@ export function isDoneOnBoard(site: Site, board: Board, issue: Issue): boolean {
   return site.data.statuses.get(status)?.statusCategoryId === 3;
 }
 
-export function backlogIssues(site: Site, board: Board, accountId: string, extra?: JqlQuery): Issue[] {
-  return boardIssues(site, board, accountId, extra).filter(
-    (i) => openSprintOf(site, i) === undefined && !isDoneOnBoard(site, board, i),
+export function backlogIssues(ctx: SearchContext, board: Board, extra?: JqlQuery): Issue[] {
+  return boardIssues(ctx, board, extra).filter(
+    (i) => openSprintOf(ctx.site, i) === undefined && !isDoneOnBoard(ctx.site, board, i),
   );
 }
 
@@ -161,15 +189,25 @@ export function backlogIssues(site: Site, board: Board, accountId: string, extra
  * Sprints of a board: those created on it plus those holding any of its issues, ordered as Jira
  * lists them — closed, then active, then future — and by id within a state.
  */
-export function boardSprints(site: Site, board: Board): Sprint[] {
+export function boardSprints(sim: SimServices, site: Site, board: Board, now: number): Sprint[] {
   const ids = new Set<number>();
   for (const s of site.data.sprints.values()) if (s.originBoardId === board.id) ids.add(s.id);
-  const q = boardQuery(site, board);
-  const ctx = { site, accountId: '' };
+  // Which issues belong to a board does not depend on who asks: the filter is evaluated on the
+  // live issues with every project visible.
+  const compiled = compileJql(boardQuery(site, board), {
+    site,
+    viewerId: '',
+    now,
+    timeZone: site.data.settings.timeZone,
+    accounts: sim.world.accounts,
+    projectVisible: () => true,
+    resolveIssue: (keyOrId) => findIssue(site, keyOrId)?.id,
+  });
+  const fieldIds = docFieldIds(site);
   for (const issue of site.data.issues.values()) {
     const mine = sprintIdsOf(site, issue);
     if (mine.length === 0 || mine.every((id) => ids.has(id))) continue;
-    if (matchesJql(ctx, q, issue)) for (const id of mine) ids.add(id);
+    if (compiled.matches(searchDocOf(site, issue, fieldIds))) for (const id of mine) ids.add(id);
   }
   const order = { closed: 0, active: 1, future: 2 };
   return [...ids]

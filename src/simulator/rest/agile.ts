@@ -12,7 +12,6 @@
 import { jiraError } from '../http/errors.js';
 import type { RouteTable } from '../http/route-table.js';
 import {
-  compareByRank,
   createSprint,
   deleteSprint,
   MAX_AGILE_ISSUES,
@@ -21,14 +20,14 @@ import {
   RANK_FIELD_TYPE,
   rankFieldId,
   rankIssues,
-  sprintIdsOf,
   updateSprint,
   type SprintChange,
 } from '../mutate/agile.js';
 import { renderUser, restBase, type RenderContext } from '../render/common.js';
 import type { RouteContext, RouteResult } from '../services.js';
 import { renderAgileIssue, renderAgileSprint } from '../webhooks/issue-v2.js';
-import { JqlError, matchesJql, parseJql, referencedProjects, type JqlQuery } from '../webhooks/jql.js';
+import { JqlError, parseJql, type JqlQuery } from '../search/jql.js';
+import type { SearchContext } from '../search/execute.js';
 import { findIssue, findProject } from '../world/queries.js';
 import type { Board, Issue, Sprint } from '../world/site.js';
 import {
@@ -36,6 +35,10 @@ import {
   boardIssues,
   boardQuery,
   boardSprints,
+  combineQueries,
+  equalsClause,
+  referencedProjects,
+  searchIssues,
   canManageSprints,
   canScheduleIssue,
   canSeePrivateBoard,
@@ -274,7 +277,7 @@ function boardSprintList(ctx: RouteContext): RouteResult {
   for (const s of states)
     if (!['future', 'active', 'closed'].includes(s))
       throw jiraError(400, [`The sprint state '${s}' is not valid. Valid values: future, active, closed.`]);
-  const sprints = boardSprints(ctx.site, board)
+  const sprints = boardSprints(ctx.sim, ctx.site, board, ctx.now)
     .filter((s) => states.length === 0 || states.includes(s.state))
     .filter((s) => canViewSprint(ctx.site, ctx.principal.accountId, s));
   const page = agilePage(
@@ -283,6 +286,10 @@ function boardSprintList(ctx: RouteContext): RouteResult {
     false,
   );
   return { body: page, objects: page.values.length };
+}
+
+function searchContext(ctx: RouteContext): SearchContext {
+  return { sim: ctx.sim, site: ctx.site, viewerId: ctx.principal.accountId, now: ctx.now };
 }
 
 function parseExtraJql(ctx: RouteContext): JqlQuery | undefined {
@@ -336,7 +343,7 @@ function boardIssueList(ctx: RouteContext): RouteResult {
   const extra = parseExtraJql(ctx);
   return issuePage(
     ctx,
-    withJqlErrors(() => boardIssues(ctx.site, board, ctx.principal.accountId, extra)),
+    withJqlErrors(() => boardIssues(searchContext(ctx), board, extra)),
   );
 }
 
@@ -345,7 +352,7 @@ function boardBacklog(ctx: RouteContext): RouteResult {
   const extra = parseExtraJql(ctx);
   return issuePage(
     ctx,
-    withJqlErrors(() => backlogIssues(ctx.site, board, ctx.principal.accountId, extra)),
+    withJqlErrors(() => backlogIssues(searchContext(ctx), board, extra)),
   );
 }
 
@@ -371,18 +378,10 @@ function getSprint(ctx: RouteContext): RouteResult {
 function sprintIssueList(ctx: RouteContext): RouteResult {
   const sprint = requireSprint(ctx);
   const extra = parseExtraJql(ctx);
-  const { site, principal } = ctx;
-  const field = site.data.boards.get(sprint.originBoardId)?.rankFieldId ?? rankFieldId(site);
-  const jqlCtx = { site, accountId: principal.accountId };
+  // `sprint = {id} AND ({jql})`, in rank order unless the jql orders otherwise.
   const issues = withJqlErrors(() =>
-    [...site.data.issues.values()].filter(
-      (i) =>
-        sprintIdsOf(site, i).includes(sprint.id) &&
-        visibleToAccount(site, principal.accountId, i) &&
-        (!extra || matchesJql(jqlCtx, extra, i)),
-    ),
+    searchIssues(searchContext(ctx), combineQueries([extra], [equalsClause('sprint', String(sprint.id))])),
   );
-  if (field) issues.sort(compareByRank(field));
   return issuePage(ctx, issues);
 }
 

@@ -25,8 +25,8 @@ import { renderUser, type RenderContext } from '../render/common.js';
 import type { RouteContext, RouteResult } from '../services.js';
 import { adfToWiki, textToAdf } from '../webhooks/wiki.js';
 import { wikiOptions } from '../webhooks/issue-v2.js';
-import { emitSiteEvent } from '../world/events.js';
-import { nextId } from '../world/factory.js';
+import { addComment } from '../mutate/comments.js';
+import { mutationContext } from '../mutate/context.js';
 import {
   canBrowseIssue,
   findIssue,
@@ -522,35 +522,20 @@ function getComment(ctx: RouteContext): RouteResult {
 }
 
 /**
- * INTERIM comment creation for JSM: adds a comment with the given jsdPublic flag, bumps the
- * issue and announces comment_created. At integration, call the shared comment mutation
- * (src/simulator/mutate — addComment with a jsdPublic option) instead, so per-issue comment limits
- * and any other comment rules apply here too.
+ * Adds a JSM comment through the shared comment mutation (public or internal), so the per-issue
+ * comment limit, autowatch, `updated` and the comment_created event apply as for platform
+ * comments. Errors of the primitive (413 at the limit) are answered in JSM's error shape.
  */
-export function addJsmComment(
-  site: Site,
-  actorId: string,
-  at: number,
-  issue: Issue,
-  body: string,
-  jsdPublic: boolean,
-): Comment {
-  const comment: Comment = {
-    id: nextId(site.data, 'comment'),
-    issueId: issue.id,
-    authorId: actorId,
-    updateAuthorId: actorId,
-    body: textToAdf(body),
-    created: at,
-    updated: at,
-    jsdPublic,
-    properties: new Map(),
-  };
-  issue.comments.push(comment);
-  issue.updated = at;
-  issue.version += 1;
-  emitSiteEvent(site, { type: 'comment_created', at, actorId, issue, comment });
-  return comment;
+function addJsmComment(ctx: RouteContext, issue: Issue, body: string, jsdPublic: boolean): Comment {
+  const m = mutationContext(ctx.sim.world, ctx.site, ctx.now, ctx.principal.accountId);
+  try {
+    return addComment(m, issue, { body: textToAdf(body), jsdPublic });
+  } catch (e) {
+    if (!(e instanceof SimHttpError)) throw e;
+    const b = e.body as { errorMessages?: string[]; errors?: Record<string, string> };
+    const message = b.errorMessages?.[0] ?? Object.values(b.errors ?? {})[0] ?? 'The comment could not be added.';
+    throw jsmError(e.status, message, e.status === 413 ? 'sd.comment.error.limit' : 'sd.comment.error.invalid');
+  }
 }
 
 async function postComment(ctx: RouteContext): Promise<RouteResult> {
@@ -580,7 +565,7 @@ async function postComment(ctx: RouteContext): Promise<RouteResult> {
       'You do not have permission to add comments to this request.',
       'sd.comment.error.no.permission',
     );
-  const comment = addJsmComment(ctx.site, ctx.principal.accountId, ctx.now, issue, b.body, b.public);
+  const comment = addJsmComment(ctx, issue, b.body, b.public);
   return { status: 201, body: commentDto(ctx, issue, comment, new Set()) };
 }
 

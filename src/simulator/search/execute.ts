@@ -9,7 +9,7 @@ import type { Site } from '../world/types.js';
 import { findIssue } from '../world/queries.js';
 import { BrowseChecker } from './browse.js';
 import { compileJql, docFieldIds, searchDocOf, type CompiledQuery, type SearchDoc, type SortValue } from './compile.js';
-import { parseJql } from './jql.js';
+import { parseJql, type JqlQuery } from './jql.js';
 import { searchIndexOf } from './search-index.js';
 
 export { BrowseChecker };
@@ -27,8 +27,15 @@ function timeZoneOf(ctx: SearchContext): string {
 
 /** Parses and compiles JQL for a viewer (throws JqlError). */
 export function compileFor(ctx: SearchContext, jql: string, browse: BrowseChecker): CompiledQuery {
+  return compileQueryFor(ctx, parseJql(jql), browse);
+}
+
+/**
+ * Compiles an already parsed (or assembled) query for a viewer (throws JqlError). The Agile
+ * board endpoints combine a board's filter with their `jql` parameter this way.
+ */
+export function compileQueryFor(ctx: SearchContext, query: JqlQuery, browse: BrowseChecker): CompiledQuery {
   const index = searchIndexOf(ctx.sim, ctx.site);
-  const query = parseJql(jql);
   return compileJql(query, {
     site: ctx.site,
     viewerId: ctx.viewerId,

@@ -1,28 +1,19 @@
 /**
- * INTERIM issue renderer — the v2 representation Jira uses in webhook payloads and in the Agile
- * 1.0 issue endpoints: `self` URLs under /rest/api/2, and rich-text fields (description,
- * environment, textarea custom fields, comment bodies) as wiki markup instead of ADF.
+ * Issues in the v2 representation Jira uses in webhook payloads and in the Agile 1.0 issue
+ * endpoints: `self` URLs under /rest/api/2, and rich-text fields (description, environment,
+ * textarea custom fields, comment bodies, worklog comments) as wiki markup instead of ADF.
  *
- * This is a deliberately small stand-in written while the shared issue renderer
- * (src/simulator/render/issue.ts) is built elsewhere. At integration, `renderIssueFieldsV2`
- * should become "render the fields with the shared renderer, then convert to v2" (ADF fields →
- * adfToWiki, self URLs → /rest/api/2), keeping `toV2Urls` and the Agile extras of
- * `renderAgileIssue` (sprint, closedSprints, flagged, epic) here.
+ * The fields are rendered by the shared issue renderer (render/issue.ts) — so an issue has the
+ * same fields and values here as in GET issue, search and bulk fetch — and then converted:
+ * ADF → wiki markup (`adfToWiki`) and v3 URLs → v2 (`toV2Urls`). Webhook payloads leave out the
+ * fields recorded Jira Cloud payloads never carry (`statusCategory`, `issuerestriction`, and the
+ * comment and worklog pages except in `jira:issue_deleted`); Agile issue beans keep every field
+ * and add `sprint`, `closedSprints`, `flagged` and `epic` (`renderAgileIssue`).
  */
-import { jiraTimestamp } from '../../core/index.js';
-import {
-  renderComponentRef,
-  renderIssueType,
-  renderPriority,
-  renderProjectRef,
-  renderResolution,
-  renderStatus,
-  renderUser,
-  renderVersion,
-  type RenderContext,
-} from '../render/common.js';
-import { closedSprintsOf, openSprintOf, SPRINT_FIELD_TYPE } from '../mutate/agile.js';
-import type { AdfDoc, Comment, FieldDef, Issue, Sprint, Worklog } from '../world/site.js';
+import { type RenderContext } from '../render/common.js';
+import { IssueRenderer, parseFieldSelection } from '../render/issue.js';
+import { closedSprintsOf, openSprintOf } from '../mutate/agile.js';
+import type { AdfDoc, Comment, FieldDef, Issue, Sprint } from '../world/site.js';
 import { adfToWiki, type WikiOptions } from './wiki.js';
 
 /** Rewrites every `{siteApi}/rest/api/3/…` URL inside a rendered value to `/rest/api/2/…`. */
@@ -56,264 +47,65 @@ export function wikiOptions(ctx: RenderContext): WikiOptions {
   };
 }
 
-function ts(ms: unknown): string | null {
-  return typeof ms === 'number' ? jiraTimestamp(ms) : null;
+const TEXTAREA = 'com.atlassian.jira.plugin.system.customfieldtypes:textarea';
+
+function isRichText(def: FieldDef): boolean {
+  return def.adf === true || def.schema.custom === TEXTAREA;
 }
 
-/** A sprint as the Sprint field renders it inside an issue. */
-export function renderSprintFieldValue(s: Sprint): Record<string, unknown> {
-  const out: Record<string, unknown> = { id: s.id, name: s.name, state: s.state, boardId: s.originBoardId };
-  out.goal = s.goal ?? '';
-  if (s.startDate !== undefined) out.startDate = new Date(s.startDate).toISOString();
-  if (s.endDate !== undefined) out.endDate = new Date(s.endDate).toISOString();
-  if (s.completeDate !== undefined) out.completeDate = new Date(s.completeDate).toISOString();
-  return out;
+function wiki(value: unknown, options: WikiOptions): unknown {
+  return value !== null && typeof value === 'object' ? adfToWiki(value as AdfDoc, options) : value;
 }
 
-/** A compact issue reference (parent, subtasks, links). */
-function issueRef(ctx: RenderContext, issue: Issue): Record<string, unknown> {
-  const d = ctx.site.data;
-  const fields: Record<string, unknown> = { summary: issue.fields.summary ?? '' };
-  const status = d.statuses.get(String(issue.fields.status));
-  if (status) fields.status = renderStatus(ctx, status);
-  const priority = d.priorities.get(String(issue.fields.priority));
-  if (priority) fields.priority = renderPriority(ctx, priority);
-  const type = d.issueTypes.get(String(issue.fields.issuetype));
-  if (type) fields.issuetype = renderIssueType(ctx, type);
-  return { id: issue.id, key: issue.key, self: `${v2Base(ctx)}/issue/${issue.id}`, fields };
+/** A rendered comment (or comment page entry) with its ADF body as wiki markup. */
+function commentToV2(comment: Record<string, unknown>, options: WikiOptions): Record<string, unknown> {
+  return { ...comment, body: wiki(comment.body, options) };
 }
 
 export function renderCommentV2(ctx: RenderContext, issue: Issue, c: Comment): Record<string, unknown> {
-  const out: Record<string, unknown> = {
-    self: `${v2Base(ctx)}/issue/${issue.id}/comment/${c.id}`,
-    id: c.id,
-    author: renderUser(ctx, c.authorId),
-    body: adfToWiki(c.body, wikiOptions(ctx)),
-    updateAuthor: renderUser(ctx, c.updateAuthorId),
-    created: jiraTimestamp(c.created),
-    updated: jiraTimestamp(c.updated),
-    jsdPublic: c.jsdPublic,
-  };
-  if (c.visibility) out.visibility = { ...c.visibility };
-  return toV2Urls(ctx, out);
-}
-
-function renderWorklogV2(ctx: RenderContext, issue: Issue, w: Worklog): Record<string, unknown> {
-  const out: Record<string, unknown> = {
-    self: `${v2Base(ctx)}/issue/${issue.id}/worklog/${w.id}`,
-    author: renderUser(ctx, w.authorId),
-    updateAuthor: renderUser(ctx, w.updateAuthorId),
-    created: jiraTimestamp(w.created),
-    updated: jiraTimestamp(w.updated),
-    started: jiraTimestamp(w.started),
-    timeSpentSeconds: w.timeSpentSeconds,
-    id: w.id,
-    issueId: issue.id,
-  };
-  if (w.comment) out.comment = adfToWiki(w.comment, wikiOptions(ctx));
-  if (w.visibility) out.visibility = { ...w.visibility };
-  return out;
-}
-
-function customValue(ctx: RenderContext, def: FieldDef, v: unknown): unknown {
-  if (v === undefined || v === null) return null;
-  const d = ctx.site.data;
-  const s = def.schema;
-  if (s.custom === SPRINT_FIELD_TYPE) {
-    const sprints = (Array.isArray(v) ? v : [])
-      .map((id) => d.sprints.get(Number(id)))
-      .filter((x): x is Sprint => x !== undefined);
-    return sprints.length ? sprints.map(renderSprintFieldValue) : null;
-  }
-  if (def.adf) return adfToWiki(v as AdfDoc, wikiOptions(ctx));
-  const option = (id: unknown): unknown => {
-    for (const c of d.fieldContexts.values()) {
-      if (c.fieldId !== def.id) continue;
-      const o = c.options.find((x) => x.id === String(id));
-      if (o) return { self: `${v2Base(ctx)}/customFieldOption/${o.id}`, value: o.value, id: o.id };
-    }
-    return { id: String(id) };
-  };
-  const one = (type: string | undefined, x: unknown): unknown => {
-    switch (type) {
-      case 'user':
-        return renderUser(ctx, String(x));
-      case 'option':
-        return option(x);
-      case 'datetime':
-        return ts(x);
-      case 'version': {
-        const ver = [...d.projects.values()].map((p) => p.versions.get(String(x))).find((y) => y);
-        return ver ? renderVersion(ctx, ver) : { id: String(x) };
-      }
-      case 'group': {
-        const g = d.groups.get(String(x));
-        return g ? { name: g.name, groupId: g.groupId, self: `${v2Base(ctx)}/group?groupId=${g.groupId}` } : null;
-      }
-      default:
-        return x;
-    }
-  };
-  if (s.type === 'option-with-child' && typeof v === 'object') {
-    const { id, childId } = v as { id: string; childId?: string };
-    const out = option(id) as Record<string, unknown>;
-    if (childId) out.child = option(childId);
-    return out;
-  }
-  if (s.type === 'array') return Array.isArray(v) ? v.map((x) => one(s.items, x)) : null;
-  return one(s.type, v);
+  const rendered = new IssueRenderer(ctx).comment(issue, c);
+  return toV2Urls(ctx, commentToV2(rendered, wikiOptions(ctx)));
 }
 
 export interface V2FieldOptions {
-  /** Embed the comment and worklog pages (Agile issue beans do; webhook payloads do not). */
+  /** Embed the comment and worklog pages (Agile issue beans and issue_deleted payloads do). */
   commentsAndWorklogs?: boolean;
+  /** Leave out the fields recorded webhook payloads never carry (statusCategory, issuerestriction). */
+  webhook?: boolean;
   /** Only these field ids (default: all). */
   only?: ReadonlySet<string>;
 }
 
-/** The fields of an issue in the v2 representation. */
+const NOT_IN_WEBHOOKS = ['statusCategory', 'issuerestriction'];
+
+/** The fields of an issue in the v2 representation: the shared renderer's fields, converted. */
 export function renderIssueFieldsV2(
   ctx: RenderContext,
   issue: Issue,
   options: V2FieldOptions = {},
 ): Record<string, unknown> {
-  const d = ctx.site.data;
-  const f = issue.fields;
-  const project = d.projects.get(issue.projectId);
-  const get = <T>(m: Map<string, T>, id: unknown): T | undefined => (id === undefined ? undefined : m.get(String(id)));
-  const user = (id: unknown): unknown => (typeof id === 'string' ? renderUser(ctx, id) : null);
-  const wiki = wikiOptions(ctx);
-  const type = get(d.issueTypes, f.issuetype);
-  const status = get(d.statuses, f.status);
-  const priority = get(d.priorities, f.priority);
-  const resolution = get(d.resolutions, f.resolution);
-  const links = issue.linkIds
-    .map((id) => d.links.get(id))
-    .filter((l) => l !== undefined)
-    .map((l) => {
-      const lt = d.issueLinkTypes.get(l.typeId);
-      const outward = l.inwardIssueId === issue.id;
-      const other = d.issues.get(outward ? l.outwardIssueId : l.inwardIssueId);
-      const out: Record<string, unknown> = {
-        id: l.id,
-        self: `${v2Base(ctx)}/issueLink/${l.id}`,
-        type: lt
-          ? {
-              id: lt.id,
-              name: lt.name,
-              inward: lt.inward,
-              outward: lt.outward,
-              self: `${v2Base(ctx)}/issueLinkType/${lt.id}`,
-            }
-          : { id: l.typeId },
-      };
-      if (other) out[outward ? 'outwardIssue' : 'inwardIssue'] = issueRef(ctx, other);
-      return out;
-    });
-  const subtasks = [...d.issues.values()].filter((i) => i.fields.parent === issue.id).map((i) => issueRef(ctx, i));
-  const parent = typeof f.parent === 'string' ? d.issues.get(f.parent) : undefined;
-  const tt = (f.timetracking ?? {}) as { originalEstimateSeconds?: number; remainingEstimateSeconds?: number };
-  const spent = issue.worklogs.reduce((n, w) => n + w.timeSpentSeconds, 0);
-  const base = v2Base(ctx);
-  const out: Record<string, unknown> = {
-    statuscategorychangedate: ts(issue.statusCategoryChangeDate),
-    issuetype: type ? renderIssueType(ctx, type) : null,
-    timespent: spent || null,
-    project: project ? renderProjectRef(ctx, project) : null,
-    fixVersions: ((f.fixVersions as string[] | undefined) ?? [])
-      .map((id) => project?.versions.get(id))
-      .filter((v) => v !== undefined)
-      .map((v) => renderVersion(ctx, v)),
-    aggregatetimespent: spent || null,
-    resolution: resolution ? renderResolution(ctx, resolution) : null,
-    resolutiondate: ts(issue.resolutionDate),
-    workratio: -1,
-    lastViewed: null,
-    watches: {
-      self: `${base}/issue/${issue.key}/watchers`,
-      watchCount: issue.watchers.size,
-      isWatching: issue.watchers.has(ctx.viewerId),
-    },
-    created: jiraTimestamp(issue.created),
-    priority: priority ? renderPriority(ctx, priority) : null,
-    labels: [...((f.labels as string[] | undefined) ?? [])],
-    timeestimate: tt.remainingEstimateSeconds ?? null,
-    aggregatetimeoriginalestimate: tt.originalEstimateSeconds ?? null,
-    versions: ((f.versions as string[] | undefined) ?? [])
-      .map((id) => project?.versions.get(id))
-      .filter((v) => v !== undefined)
-      .map((v) => renderVersion(ctx, v)),
-    issuelinks: links,
-    assignee: user(f.assignee),
-    updated: jiraTimestamp(issue.updated),
-    status: status ? renderStatus(ctx, status) : null,
-    components: ((f.components as string[] | undefined) ?? [])
-      .map((id) => project?.components.get(id))
-      .filter((c) => c !== undefined)
-      .map((c) => renderComponentRef(ctx, c)),
-    timeoriginalestimate: tt.originalEstimateSeconds ?? null,
-    description: f.description ? adfToWiki(f.description as AdfDoc, wiki) : null,
-    timetracking: {},
-    security: null,
-    attachment: issue.attachmentIds
-      .map((id) => d.attachments.get(id))
-      .filter((a) => a !== undefined)
-      .map((a) => ({
-        self: `${base}/attachment/${a.id}`,
-        id: a.id,
-        filename: a.filename,
-        author: renderUser(ctx, a.authorId),
-        created: jiraTimestamp(a.created),
-        size: a.size,
-        mimeType: a.mimeType,
-        content: `${base}/attachment/content/${a.id}`,
-      })),
-    aggregatetimeestimate: tt.remainingEstimateSeconds ?? null,
-    summary: f.summary ?? '',
-    creator: user(issue.creatorId),
-    subtasks,
-    reporter: user(f.reporter),
-    aggregateprogress: { progress: spent, total: spent + (tt.remainingEstimateSeconds ?? 0) },
-    environment: f.environment ? adfToWiki(f.environment as AdfDoc, wiki) : null,
-    duedate: typeof f.duedate === 'string' ? f.duedate : null,
-    progress: { progress: spent, total: spent + (tt.remainingEstimateSeconds ?? 0) },
-    votes: {
-      self: `${base}/issue/${issue.key}/votes`,
-      votes: issue.voters.size,
-      hasVoted: issue.voters.has(ctx.viewerId),
-    },
-  };
-  if (tt.originalEstimateSeconds !== undefined || tt.remainingEstimateSeconds !== undefined) {
-    const t: Record<string, unknown> = {};
-    if (tt.originalEstimateSeconds !== undefined) t.originalEstimateSeconds = tt.originalEstimateSeconds;
-    if (tt.remainingEstimateSeconds !== undefined) t.remainingEstimateSeconds = tt.remainingEstimateSeconds;
-    if (spent) t.timeSpentSeconds = spent;
-    out.timetracking = t;
-  }
-  if (typeof f.security === 'string' && project?.issueSecuritySchemeId) {
-    const level = d.issueSecuritySchemes.get(project.issueSecuritySchemeId)?.levels.find((l) => l.id === f.security);
-    if (level)
-      out.security = {
-        self: `${base}/securitylevel/${level.id}`,
-        id: level.id,
-        description: level.description,
-        name: level.name,
-      };
-  }
-  if (parent) out.parent = issueRef(ctx, parent);
-  for (const def of d.fields.values()) {
-    if (!def.custom) continue;
-    out[def.id] = customValue(ctx, def, f[def.id]);
+  const renderer = new IssueRenderer(ctx);
+  const bean = renderer.bean(issue, { fields: parseFieldSelection(undefined, 'all') });
+  const fields = bean.fields as Record<string, unknown>;
+  const wikiOpts = wikiOptions(ctx);
+  for (const def of renderer.applicableFields(issue)) {
+    if (isRichText(def) && def.id in fields) fields[def.id] = wiki(fields[def.id], wikiOpts);
   }
   if (options.commentsAndWorklogs) {
-    const comments = issue.comments.map((c) => renderCommentV2(ctx, issue, c));
-    out.comment = { comments, maxResults: comments.length, total: comments.length, startAt: 0 };
-    // Jira embeds the first 20 worklogs of an issue (the page says so through maxResults/total).
-    const worklogs = issue.worklogs.slice(0, 20).map((w) => renderWorklogV2(ctx, issue, w));
-    out.worklog = { startAt: 0, maxResults: 20, total: issue.worklogs.length, worklogs };
+    const page = fields.comment as { comments: Array<Record<string, unknown>> } | undefined;
+    if (page) page.comments = page.comments.map((c) => commentToV2(c, wikiOpts));
+    const worklogs = fields.worklog as { worklogs: Array<Record<string, unknown>> } | undefined;
+    if (worklogs)
+      worklogs.worklogs = worklogs.worklogs.map((w) =>
+        w.comment === undefined ? w : { ...w, comment: wiki(w.comment, wikiOpts) },
+      );
+  } else {
+    delete fields.comment;
+    delete fields.worklog;
   }
-  if (options.only) for (const k of Object.keys(out)) if (!options.only.has(k)) delete out[k];
-  return toV2Urls(ctx, out);
+  if (options.webhook) for (const k of NOT_IN_WEBHOOKS) delete fields[k];
+  if (options.only) for (const k of Object.keys(fields)) if (!options.only.has(k)) delete fields[k];
+  return toV2Urls(ctx, fields);
 }
 
 /** An issue as webhook payloads carry it: {id, self, key, fields}. */
@@ -322,7 +114,7 @@ export function renderIssueV2(ctx: RenderContext, issue: Issue, options: V2Field
     id: issue.id,
     self: `${v2Base(ctx)}/issue/${issue.id}`,
     key: issue.key,
-    fields: renderIssueFieldsV2(ctx, issue, options),
+    fields: renderIssueFieldsV2(ctx, issue, { webhook: true, ...options }),
   };
 }
 

@@ -1,12 +1,9 @@
 /**
- * A small JQL subset: enough for dynamic-webhook `jqlFilter`s (Atlassian documents the subset
- * issueKey, project, issuetype, status, assignee, reporter, issue.property and cf[id] with
- * =, !=, IN and NOT IN) and for the simple filters agile boards are built on ("project = X ORDER BY
- * Rank ASC", sprint functions, statusCategory, labels).
- *
- * INTERIM for board filters: the shared JQL engine (src/simulator/search) should evaluate board
- * filters and the `jql` parameter of the agile issue endpoints once it is integrated. The
- * webhook-subset validation (`parseWebhookJql`) stays here: it is webhook-specific.
+ * The JQL subset of dynamic-webhook `jqlFilter`s: Atlassian documents issueKey, project,
+ * issuetype, status, assignee, reporter, issue.property and cf[id] with =, !=, IN and NOT IN
+ * (`parseWebhookJql` validates a filter against it in Jira's wording), evaluated on each event's
+ * live issue (`matchesJql`). Board filters and the Agile `jql` parameters use the shared search
+ * engine instead (src/simulator/search, rest/agile-access.ts).
  */
 import { findProject } from '../world/queries.js';
 import type { Issue, JsonValue } from '../world/site.js';
@@ -430,18 +427,4 @@ export function checkJqlValues(site: Site, query: JqlQuery): void {
     if (cf && !site.data.fields.has(`customfield_${cf[1]}`))
       throw new JqlError(`Field 'cf[${cf[1]}]' does not exist or you do not have permission to view it.`);
   }
-}
-
-/** Project ids a query refers to in its project clauses. */
-export function referencedProjects(site: Site, query: JqlQuery): Set<string> {
-  const out = new Set<string>();
-  for (const c of clauses(query.where)) {
-    if (c.field.toLowerCase() !== 'project') continue;
-    for (const v of c.values) {
-      if (v.kind !== 'string') continue;
-      const p = findProject(site, v.value) ?? [...site.data.projects.values()].find((x) => eqi(x.name, v.value));
-      if (p) out.add(p.id);
-    }
-  }
-  return out;
 }
