@@ -52,6 +52,8 @@ export interface HydrateResult {
   rekeyed: string[];
   /** Ids of issues linked from the issues fetched (for following moves). */
   linked: Map<string, string[]>;
+  /** Issues fetched in full (the others were missing or unchanged since the parent). */
+  fetched: number;
 }
 
 /** Every issue id of a project, in ascending id order, from identifier-only search pages. */
@@ -225,7 +227,7 @@ export async function hydrateIssues(
   await mapLimit(work, ctx.concurrency.attachments, async (w) => {
     entries.set(w.id, { name: w.id, type: 'tree', tree: await writeIssueTree(ctx, w, knownAttachments) });
   });
-  return { entries, missing, rekeyed, linked };
+  return { entries, missing, rekeyed, linked, fetched: work.length };
 }
 
 /** Comments or worklogs of many issues: list endpoints for complete embedded pages, sub-resources otherwise. */

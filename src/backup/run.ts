@@ -238,6 +238,7 @@ export async function runBackup(options: BackupOptions): Promise<BackupReport> {
       unit: 'issues',
     });
     let hydrated = 0;
+    let planned = 0;
     let sinceCheckpoint = 0;
     const missing: string[] = [];
     const fetched = new Set<string>();
@@ -251,7 +252,8 @@ export async function runBackup(options: BackupOptions): Promise<BackupReport> {
         missing.push(...result.missing);
         rekeyed.push(...result.rekeyed);
         for (const [id, l] of result.linked) linked.set(id, l);
-        hydrated += group.length;
+        hydrated += result.fetched;
+        planned += group.length;
         sinceCheckpoint += group.length;
         const elapsed = clock.now() - startedAt;
         progress.emit({
@@ -259,14 +261,12 @@ export async function runBackup(options: BackupOptions): Promise<BackupReport> {
           job: JOB,
           phase: 'issues',
           at: clock.now(),
-          done: hydrated,
+          done: planned,
           total: toHydrate.length,
           unit: 'issues',
           points: options.client.usage.points,
           bytes: counts.attachmentBytes,
-          ...(hydrated > 0
-            ? { etaMs: Math.round((elapsed / hydrated) * Math.max(0, toHydrate.length - hydrated)) }
-            : {}),
+          ...(planned > 0 ? { etaMs: Math.round((elapsed / planned) * Math.max(0, toHydrate.length - planned)) } : {}),
         });
         if (sinceCheckpoint >= (options.checkpointEvery ?? 2_000)) {
           sinceCheckpoint = 0;

@@ -5,6 +5,8 @@
  * search results free.
  */
 const IDENTITY_ROUTES = [
+  // Watchers and voters are lists of users: identity objects.
+  /^GET \/rest\/api\/3\/issue\/\{issueIdOrKey\}\/(watchers|votes)$/,
   /^GET \/rest\/api\/3\/users?(\/|$)/,
   /^GET \/rest\/api\/3\/user\//,
   /^GET \/rest\/api\/3\/group/,
@@ -72,6 +74,9 @@ export function countObjects(key: string, body: unknown): number {
     return logs.reduce((n, l) => n + (l.changeHistories?.length ?? 0), 0);
   }
   if (NO_OBJECT_READS.has(key)) return 0;
+  if (key.endsWith('/watchers')) return Array.isArray(obj.watchers) ? obj.watchers.length : 0;
+  if (key.endsWith('/votes')) return Array.isArray(obj.voters) ? obj.voters.length : 0;
+  if (key.endsWith('/properties') && Array.isArray(obj.keys)) return 0;
   for (const k of COLLECTION_KEYS) if (Array.isArray(obj[k])) return (obj[k] as unknown[]).length;
   return 1;
 }

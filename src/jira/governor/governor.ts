@@ -200,6 +200,35 @@ export class RateGovernor {
     if (delta !== 0) await this.store.adjust(ticket.window ?? utcHourStart(this.clock.now()), delta);
   }
 
+  /**
+   * How long spending `points` more will take from `now` under this governor's rules (hourly cap,
+   * spreading, what this hour has already spent), ignoring burst limits. Used for ETAs.
+   */
+  async timeToSpend(points: number, now = this.clock.now()): Promise<number> {
+    const cap = this.hourlyCap;
+    let hour = utcHourStart(now);
+    let spent = await this.store.spent(hour);
+    let left = points;
+    let t = now;
+    for (let guard = 0; left > 0 && guard < 100_000; guard++) {
+      const end = hour + HOUR;
+      // What this hour still allows by its end, and how fast the allowance grows until then.
+      const capacity = Math.max(0, cap - spent);
+      if (capacity >= left) {
+        if (!this.spread) return t - now;
+        // allowance(x) = cap × (elapsed share + initialShare), capped at cap.
+        const needShare = (spent + left) / cap - this.initialShare;
+        const at = Math.max(t, hour + Math.ceil(needShare * HOUR));
+        return Math.min(at, end) - now;
+      }
+      left -= capacity;
+      hour = end;
+      t = end;
+      spent = 0;
+    }
+    return t - now;
+  }
+
   /** Points spent in the current UTC hour (as far as this governor's store knows). */
   async spentThisHour(): Promise<number> {
     return this.store.spent(utcHourStart(this.clock.now()));
