@@ -231,11 +231,13 @@ export function ttyRenderer(stream: NodeJS.WriteStream, live: LiveFigures = {}):
             if (e.total !== undefined) bar.setTotal(e.total);
             bar.update(value, payload);
           }
+          multi.update(); // draw now: progress events are rare, the timer only animates between them
           break;
         case 'paused':
           payload = { ...payload, paused: pauseText(e) };
           bar?.update(value, payload);
           if (!bar) multi.log(`${pauseText(e)}\n`);
+          multi.update();
           break;
         case 'resumed':
           payload = { ...payload, paused: undefined } as BarPayload;

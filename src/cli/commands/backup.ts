@@ -67,13 +67,26 @@ export async function runBackupCommand(ctx: CliContext, opts: BackupCliOptions):
   let client: JiraClient | undefined;
   const renderer = progressRenderer(ctx, opts, { points: () => client?.usage.points });
   let terminal = false;
+  const controller = new AbortController();
+  const interrupted = (): TidemarkError =>
+    new TidemarkError('cancelled', 'the backup was interrupted; no snapshot was written', {
+      hint: 'What was stored stays in the repository: run `tidemark backup` again and it continues from the last checkpoint.',
+    });
   const sink = {
     emit(e: ProgressEvent): void {
       if (e.type === 'done' || e.type === 'failed') terminal = true;
+      // An interrupted run fails with whatever the aborted request threw; say what happened instead.
+      if (e.type === 'failed' && controller.signal.aborted) {
+        const err = interrupted();
+        renderer.emit({
+          ...e,
+          error: { kind: err.kind, message: err.message, ...(err.hint ? { hint: err.hint } : {}) },
+        });
+        return;
+      }
       renderer.emit(e);
     },
   };
-  const controller = new AbortController();
   void ctx.stopped().then(() => controller.abort());
   let repo: Awaited<ReturnType<typeof openRepository>> | undefined;
   try {
@@ -113,11 +126,7 @@ export async function runBackupCommand(ctx: CliContext, opts: BackupCliOptions):
     return report;
   } catch (e) {
     renderer.close();
-    const err = controller.signal.aborted
-      ? new TidemarkError('cancelled', 'the backup was interrupted; no snapshot was written', {
-          hint: 'What was stored stays in the repository: run `tidemark backup` again and it continues from the last checkpoint.',
-        })
-      : toTidemarkError(e);
+    const err = controller.signal.aborted ? interrupted() : toTidemarkError(e);
     if (opts.json && !terminal)
       renderer.emit({
         type: 'failed',
