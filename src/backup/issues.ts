@@ -31,6 +31,13 @@ export interface KnownIssue {
   tree: TreeId;
   /** `fields.updated` as stored, when read. */
   updated?: string | null;
+  /** The key it had. */
+  key?: string | null;
+  /**
+   * Re-fetch even when `updated` is unchanged: something it shows changed without Jira moving
+   * `updated` (an issue it linked to was deleted).
+   */
+  force?: boolean;
 }
 
 /** Attachment files already in the parent snapshot, by attachment id (their bytes never change). */
@@ -41,6 +48,10 @@ export interface HydrateResult {
   entries: Map<string, TreeEntry>;
   /** Ids that Jira no longer returns (deleted, or no longer visible). */
   missing: string[];
+  /** Issues fetched whose key differs from the one `known` gave (moved or re-keyed). */
+  rekeyed: string[];
+  /** Ids of issues linked from the issues fetched (for following moves). */
+  linked: Map<string, string[]>;
 }
 
 /** Every issue id of a project, in ascending id order, from identifier-only search pages. */
@@ -108,10 +119,18 @@ export async function hydrateIssues(
 
   const entries = new Map<string, TreeEntry>();
   const work: Hydrated[] = [];
+  const rekeyed: string[] = [];
+  const linked = new Map<string, string[]>();
   for (const [id, bean] of beans) {
     const prior = known.get(id);
-    const updated = ((bean.fields ?? {}) as Json).updated;
-    if (prior && prior.updated !== undefined && prior.updated === updated) {
+    const fields = (bean.fields ?? {}) as Json;
+    const updated = fields.updated;
+    if (prior?.key && prior.key !== bean.key) rekeyed.push(id);
+    const links = ((fields.issuelinks as Json[] | undefined) ?? [])
+      .map((l) => String(((l.outwardIssue ?? l.inwardIssue) as Json | undefined)?.id ?? ''))
+      .filter((x) => x !== '');
+    if (links.length > 0) linked.set(id, links);
+    if (prior && !prior.force && prior.updated !== undefined && prior.updated === updated) {
       entries.set(id, { name: id, type: 'tree', tree: prior.tree });
       ctx.counts.reuse('issue');
       continue;
@@ -181,7 +200,7 @@ export async function hydrateIssues(
   await mapLimit(work, ctx.concurrency.attachments, async (w) => {
     entries.set(w.id, { name: w.id, type: 'tree', tree: await writeIssueTree(ctx, w, knownAttachments) });
   });
-  return { entries, missing };
+  return { entries, missing, rekeyed, linked };
 }
 
 /** Comments or worklogs of many issues: list endpoints for complete embedded pages, sub-resources otherwise. */
