@@ -89,6 +89,15 @@ describe('tidemark backup', () => {
     expect(report.points.total).toBeGreaterThan(0);
     expect(Object.keys(report.points.byEndpoint)).toContain('POST /rest/api/3/issue/bulkfetch');
     first = report.snapshot;
+
+    const list = testCli(h.env);
+    expect(await list.run('snapshots')).toBe(0);
+    expect(list.stdout()).toMatch(
+      new RegExp(
+        `^${first.slice(0, 8)} {2}\\S+ {2}site=acme\\.atlassian\\.net {2}${s.site.data.issues.size} issues$`,
+        'm',
+      ),
+    );
   });
 
   it('ls shows the projects and counts; ls PROJECT lists issues with summary, status and update time', async () => {
@@ -171,7 +180,7 @@ describe('tidemark backup', () => {
 
     const nopass = testCli({ ...h.env, TIDEMARK_PASSWORD: undefined });
     expect(await nopass.run('ls', 'latest')).toBe(2);
-    expect(nopass.stderr()).toMatch(/no repository passphrase given/);
+    expect(nopass.stderr()).toMatch(/no passphrase given/);
 
     const empty = await connectedHomeWithoutGrants();
     expect(await empty.run('backup')).toBe(1);

@@ -6,9 +6,9 @@ import { accessFor, clientFor, resolveSite } from '../connections.js';
 import type { CliContext } from '../context.js';
 import { jsonLogger } from '../logger.js';
 import { progressRenderer } from '../progress.js';
-import { REPO_ENV_HELP, addRepoOptions, openRepository, type RepoCliOptions } from '../repository.js';
+import { addRepoOptions, openRepository, type RepoCliOptions } from './repo-options.js';
 import { masterKey, openVault } from '../settings.js';
-import { columns, formatBytes, formatCount, formatDuration } from '../text.js';
+import { clean, columns, formatBytes, formatCount, formatDuration } from '../text.js';
 import { VERSION } from '../version.js';
 
 export interface BackupCliOptions extends RepoCliOptions {
@@ -16,7 +16,6 @@ export interface BackupCliOptions extends RepoCliOptions {
   connection?: string;
   full?: boolean;
   maxPointsPerHour?: number;
-  json?: boolean;
   masterKeyFile?: string;
 }
 
@@ -53,13 +52,11 @@ export function registerBackupCommand(program: Command, ctx: CliContext): void {
         "most API points this run may spend in one hour (default: the app's whole hourly quota)",
         parsePoints,
       )
-      .option('--json', 'write progress and the final report as NDJSON events on standard output')
       .option('--master-key-file <file>', 'file holding the master key that seals the stored connections'),
-  )
-    .addHelpText('after', REPO_ENV_HELP)
-    .action(async (opts: BackupCliOptions) => {
-      await runBackupCommand(ctx, opts);
-    });
+    { jsonHelp: 'write progress and the final report as NDJSON events on standard output' },
+  ).action(async (opts: BackupCliOptions) => {
+    await runBackupCommand(ctx, opts);
+  });
 }
 
 /** Resolves the site and repository, runs the backup with progress, prints the report. */
@@ -105,7 +102,7 @@ export async function runBackupCommand(ctx: CliContext, opts: BackupCliOptions):
       },
     });
     client = clientFor(ctx, access, site, logger, governor);
-    repo = await openRepository(ctx, opts);
+    repo = await openRepository(opts, ctx.env);
     if (!opts.json)
       ctx.err(
         `Backing up ${site.name} (${new URL(site.url).host}) into ${repo.location}${opts.full ? ' (full)' : ''} …`,
@@ -143,6 +140,19 @@ export async function runBackupCommand(ctx: CliContext, opts: BackupCliOptions):
   }
 }
 
+const REASONS: Record<string, string> = {
+  updated: 'updated since the last run',
+  created: 'new',
+  worklogFeeds: 'with changed worklogs',
+  linkedToDeleted: 'linked to a deleted issue',
+  linkedToMoved: 'linked to a moved issue',
+};
+
+/** Why an incremental run fetched issues, in words. */
+function reasonText(key: string): string {
+  return REASONS[key] ?? clean(key.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase());
+}
+
 function num(v: unknown): number {
   return typeof v === 'number' && Number.isFinite(v) ? v : 0;
 }
@@ -165,6 +175,9 @@ export function backupReportText(report: BackupReport, hourlyCap?: number): stri
   lines.push(
     `  issues      ${formatCount(i.total)} in the snapshot: ${formatCount(i.hydrated)} fetched, ${formatCount(i.reused)} unchanged (reused), ${formatCount(i.deleted)} deleted since the parent`,
   );
+  const reasons = Object.entries((i as { reasons?: Record<string, number> }).reasons ?? {}).filter(([, n]) => n > 0);
+  if (reasons.length > 0)
+    lines.push(`  why         ${reasons.map(([why, n]) => `${formatCount(n)} ${reasonText(why)}`).join(', ')}`);
   const ent = report.entities as {
     stored?: Record<string, number>;
     reused?: Record<string, number>;

@@ -22,7 +22,8 @@ import { approveOnSimulator } from '../consent-robot.js';
 import type { CliContext } from '../context.js';
 import { serveFetch } from '../http-adapter.js';
 import { parseInteger } from '../parse.js';
-import { backendFor, repositoryOptions, withSnapshots } from '../repository.js';
+import { withSnapshots } from '../snapshot-ref.js';
+import { backendFor, repositoryOptions } from './repo-options.js';
 import { runBackupCommand } from './backup.js';
 import { connectEmbedded } from './connect.js';
 import { computeDiff, diffText } from './diff.js';
@@ -30,7 +31,6 @@ import { computeDiff, diffText } from './diff.js';
 interface DemoOptions {
   home?: string;
   seed: number;
-  json?: boolean;
 }
 
 export function registerDemoCommand(program: Command, ctx: CliContext): void {
@@ -150,7 +150,13 @@ export async function runDemo(ctx: CliContext, opts: DemoOptions): Promise<void>
   await secretFile(keyFile, () => `${randomBytes(32).toString('base64')}\n`);
   await secretFile(passFile, () => `${randomBytes(18).toString('base64url')}\n`);
 
-  const step = (n: number, text: string): void => ctx.out(`\n[${n}/7] ${text}`);
+  // Ctrl-C: a running backup stops on its own; between steps the demo stops before the next one.
+  let interrupted = false;
+  void ctx.stopped().then(() => (interrupted = true));
+  const step = (n: number, text: string): void => {
+    if (interrupted) throw new TidemarkError('cancelled', `the demo was stopped before step ${n}`);
+    ctx.out(`\n[${n}/7] ${text}`);
+  };
   ctx.out('Tidemark demo: the main job on embedded defaults, against the bundled Jira Cloud simulator.');
   ctx.out(
     `Home folder: ${home} (${opts.home ? 'from --home' : 'a fresh temporary folder; pass --home DIR to choose one'}).`,
@@ -242,7 +248,7 @@ export async function runDemo(ctx: CliContext, opts: DemoOptions): Promise<void>
     } else {
       step(3, `Creating an encrypted repository at ${repoDir} (its passphrase is in ${passFile}).`);
       const pass = (await readFile(passFile, 'utf8')).replace(/\r?\n$/, '');
-      const repo = await Repository.init(backendFor(env, repoOpts), passphrase(pass), repositoryOptions({}));
+      const repo = await Repository.init(backendFor(repoOpts, env), passphrase(pass), repositoryOptions({}));
       await repo.close();
       await repo.backend.close();
     }

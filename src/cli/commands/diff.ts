@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import type { SnapshotReader } from '../../store/index.js';
 import type { CliContext } from '../context.js';
 import { fieldText } from '../field-text.js';
-import { REPO_ENV_HELP, addRepoOptions, snapshotLine, withSnapshots, type RepoCliOptions } from '../repository.js';
+import { addRepoOptions, type RepoCliOptions } from './repo-options.js';
+import { snapshotLine, withSnapshots } from '../snapshot-ref.js';
 import {
   compareKeys,
   diffSnapshots,
@@ -17,7 +18,6 @@ import { SNAPSHOT_ARGUMENT_HELP } from './ls.js';
 type Json = Record<string, unknown>;
 
 export interface DiffOptions extends RepoCliOptions {
-  json?: boolean;
   site?: string;
 }
 
@@ -54,16 +54,13 @@ export function registerDiffCommand(program: Command, ctx: CliContext): void {
       )
       .argument('<from>', `the older snapshot: ${SNAPSHOT_ARGUMENT_HELP}`)
       .argument('<to>', 'the newer snapshot (same forms)')
-      .option('-s, --site <site>', 'with `latest`: snapshots of this site (name or host)')
-      .option('--json', 'print JSON'),
-  )
-    .addHelpText('after', REPO_ENV_HELP)
-    .action(async (from: string, to: string, opts: DiffOptions) =>
-      withSnapshots(ctx, opts, [from, to], async ([a, b]) => {
-        const result = await computeDiff(a!, b!);
-        ctx.out(opts.json ? JSON.stringify(result, null, 2) : diffText(result));
-      }),
-    );
+      .option('-s, --site <site>', 'with `latest`: snapshots of this site (name or host)'),
+  ).action(async (from: string, to: string, opts: DiffOptions) =>
+    withSnapshots(ctx, opts, [from, to], async ([a, b]) => {
+      const result = await computeDiff(a!, b!);
+      ctx.out(opts.json ? JSON.stringify(result, null, 2) : diffText(result));
+    }),
+  );
 }
 
 function bump(

@@ -2,14 +2,14 @@ import type { Command } from 'commander';
 import { TidemarkError } from '../../core/index.js';
 import type { SnapshotReader } from '../../store/index.js';
 import type { CliContext } from '../context.js';
-import { REPO_ENV_HELP, addRepoOptions, snapshotLine, withSnapshots, type RepoCliOptions } from '../repository.js';
+import { addRepoOptions, type RepoCliOptions } from './repo-options.js';
+import { snapshotLine, withSnapshots } from '../snapshot-ref.js';
 import { compareKeys, listDir, listIssues, readRecordAt, type IssueRef } from '../snapshot-view.js';
 import { clean, columns, formatCount, formatTime, truncate } from '../text.js';
 
 type Json = Record<string, unknown>;
 
 export interface LsOptions extends RepoCliOptions {
-  json?: boolean;
   site?: string;
 }
 
@@ -29,16 +29,13 @@ export function registerLsCommand(program: Command, ctx: CliContext): void {
       )
       .argument('<snapshot>', SNAPSHOT_ARGUMENT_HELP)
       .argument('[project]', 'a project key, name or id')
-      .option('-s, --site <site>', 'with `latest`: the newest snapshot of this site (name or host)')
-      .option('--json', 'print JSON'),
-  )
-    .addHelpText('after', REPO_ENV_HELP)
-    .action(async (snapshot: string, project: string | undefined, opts: LsOptions) =>
-      withSnapshots(ctx, opts, [snapshot], async ([reader]) => {
-        if (project) await listProject(ctx, reader!, project, opts);
-        else await listTop(ctx, reader!, opts);
-      }),
-    );
+      .option('-s, --site <site>', 'with `latest`: the newest snapshot of this site (name or host)'),
+  ).action(async (snapshot: string, project: string | undefined, opts: LsOptions) =>
+    withSnapshots(ctx, opts, [snapshot], async ([reader]) => {
+      if (project) await listProject(ctx, reader!, project, opts);
+      else await listTop(ctx, reader!, opts);
+    }),
+  );
 }
 
 interface ProjectInfo {

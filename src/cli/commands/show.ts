@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { adfToText, type AdfTextOptions } from '../adf-text.js';
 import { fieldText, isEmptyValue } from '../field-text.js';
-import { REPO_ENV_HELP, addRepoOptions, withSnapshots, type RepoCliOptions } from '../repository.js';
+import { addRepoOptions, type RepoCliOptions } from './repo-options.js';
+import { withSnapshots } from '../snapshot-ref.js';
 import { findIssue, readFields, readIssue, type FieldDef, type IssueView } from '../snapshot-view.js';
 import { clean, columns, formatBytes, formatTime, indent, truncate } from '../text.js';
 import { SNAPSHOT_ARGUMENT_HELP } from './ls.js';
@@ -10,7 +11,6 @@ import { SNAPSHOT_ARGUMENT_HELP } from './ls.js';
 type Json = Record<string, unknown>;
 
 export interface ShowOptions extends RepoCliOptions {
-  json?: boolean;
   site?: string;
 }
 
@@ -27,40 +27,38 @@ export function registerShowCommand(program: Command, ctx: CliContext): void {
       )
       .argument('<snapshot>', SNAPSHOT_ARGUMENT_HELP)
       .argument('<issue>', 'the issue key (e.g. ACME-12) or id')
-      .option('-s, --site <site>', 'with `latest`: the newest snapshot of this site (name or host)')
-      .option('--json', 'print the stored issue, changelog, comments, worklogs and attachment list as JSON'),
-  )
-    .addHelpText('after', REPO_ENV_HELP)
-    .action(async (snapshot: string, issue: string, opts: ShowOptions) =>
-      withSnapshots(ctx, opts, [snapshot], async ([reader]) => {
-        const ref = await findIssue(reader!, issue);
-        const view = await readIssue(reader!, ref);
-        if (opts.json) {
-          ctx.out(
-            JSON.stringify(
-              {
-                snapshot: reader!.snapshot.id,
-                issue: view.record,
-                changelog: view.histories,
-                comments: view.comments,
-                worklogs: view.worklogs,
-                attachments: view.attachments.map((a) => ({
-                  id: a.id,
-                  filename: a.filename,
-                  mimeType: a.mimeType,
-                  size: a.size,
-                  created: a.created,
-                })),
-              },
-              null,
-              2,
-            ),
-          );
-          return;
-        }
-        ctx.out(renderIssue(view, await readFields(reader!)));
-      }),
-    );
+      .option('-s, --site <site>', 'with `latest`: the newest snapshot of this site (name or host)'),
+    { jsonHelp: 'print the stored issue, changelog, comments, worklogs and attachment list as JSON' },
+  ).action(async (snapshot: string, issue: string, opts: ShowOptions) =>
+    withSnapshots(ctx, opts, [snapshot], async ([reader]) => {
+      const ref = await findIssue(reader!, issue);
+      const view = await readIssue(reader!, ref);
+      if (opts.json) {
+        ctx.out(
+          JSON.stringify(
+            {
+              snapshot: reader!.snapshot.id,
+              issue: view.record,
+              changelog: view.histories,
+              comments: view.comments,
+              worklogs: view.worklogs,
+              attachments: view.attachments.map((a) => ({
+                id: a.id,
+                filename: a.filename,
+                mimeType: a.mimeType,
+                size: a.size,
+                created: a.created,
+              })),
+            },
+            null,
+            2,
+          ),
+        );
+        return;
+      }
+      ctx.out(renderIssue(view, await readFields(reader!)));
+    }),
+  );
 }
 
 /** Fields shown in the header or their own section, or not values at all. */
