@@ -41,8 +41,10 @@ export function registerBackupCommand(program: Command, ctx: CliContext): void {
           '`tidemark connect` stored (master key from --master-key-file or TIDEMARK_MASTER_KEY).\n\n' +
           'Progress: bars on a terminal, plain lines otherwise (standard error); with --json, NDJSON events on ' +
           'standard output, ending with a `done` event that carries the report (or `failed`). Ctrl-C stops the run ' +
-          'cleanly: what was stored stays in the repository and the next run continues. Exit status: 0 when the ' +
-          'snapshot was written, 1 otherwise.',
+          'cleanly: what was stored stays in the repository and the next run continues. Warnings and errors of the ' +
+          'run go to standard error as JSON lines (TIDEMARK_LOG_LEVEL=debug|info|warn, default warn).\n\n' +
+          'Exit status: 0 when the snapshot was written, 1 when the run failed (the message and a hint say why), ' +
+          '2 for a mistake on the command line.',
       )
       .option('-s, --site <site>', 'site to back up: name, host or cloud id (default: the only connected site)')
       .option('--connection <id>', 'use this connection when several reach the site (see `tidemark connections`)')
