@@ -122,7 +122,7 @@ async function parentWorklogOwners(
 export async function detectChanges(ctx: BackupContext, input: ChangeInput): Promise<ChangeSet> {
   const signal = ctx.signal ? { signal: ctx.signal } : {};
   const currentSet = new Set(input.current);
-  const since = input.watermark - input.overlapMs;
+  const since = Math.floor(input.watermark - input.overlapMs);
   const reasons = { updated: 0, created: 0, worklogFeeds: 0, linkedToDeleted: 0 };
   const wanted = new Set<string>();
   const forced = new Set<string>();

@@ -69,6 +69,31 @@ export async function walkIssueIds(ctx: BackupContext, projectId: string, extraJ
   return ids;
 }
 
+/**
+ * Issues newer than the search index knows: Jira's index is eventually consistent, so issues
+ * created moments ago may be missing from the id walk. Issue ids grow site-wide, so the ids just
+ * above the highest one seen are asked for directly (identifier-only bulk fetches, 100 a request)
+ * until a window finds none.
+ */
+export async function probeNewerIssues(ctx: BackupContext, highestId: number, window = BULK_ISSUES): Promise<string[]> {
+  const found: string[] = [];
+  let from = highestId + 1;
+  for (;;) {
+    const ids = Array.from({ length: window }, (_, i) => String(from + i));
+    const res = await ctx.client.request('POST /rest/api/3/issue/bulkfetch', {
+      body: { issueIdsOrKeys: ids, fields: ['id'] },
+      expectObjects: 0,
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    });
+    const got = ((res.body as { issues?: Array<{ id?: string }> }).issues ?? [])
+      .map((i) => String(i.id))
+      .filter((id) => id !== 'undefined');
+    if (got.length === 0) return found;
+    found.push(...got);
+    from = got.reduce((m, id) => Math.max(m, Number(id)), from) + 1;
+  }
+}
+
 interface Hydrated {
   bean: Json;
   id: string;

@@ -22,7 +22,7 @@ import type { Labels, Repository, SnapshotReader, SnapshotWriter, TreeEntry, Tre
 import { backupConfiguration } from './config.js';
 import { Counts, DEFAULT_CONCURRENCY, type BackupContext, type Concurrency } from './context.js';
 import { detectChanges, knownIssue } from './changes.js';
-import { hydrateIssues, walkIssueIds, type KnownAttachments, type KnownIssue } from './issues.js';
+import { hydrateIssues, probeNewerIssues, walkIssueIds, type KnownAttachments, type KnownIssue } from './issues.js';
 import { stable } from './records.js';
 
 export interface BackupSite {
@@ -186,8 +186,12 @@ export async function runBackup(options: BackupOptions): Promise<BackupReport> {
     progress.emit({ type: 'phase', job: JOB, phase: 'issue ids', at: clock.now() });
     const current: string[] = [];
     for (const p of config.projects) current.push(...(await walkIssueIds(ctx, p.id)));
-    const currentSet = new Set(current);
     const parentIssues = parent ? await listDir(parent, ['issues']) : new Map<string, TreeEntry>();
+    // Issues the lagging search index does not show yet.
+    let highest = 0;
+    for (const id of [...current, ...parentIssues.keys()]) highest = Math.max(highest, Number(id));
+    for (const id of await probeNewerIssues(ctx, highest)) if (!current.includes(id)) current.push(id);
+    const currentSet = new Set(current);
     const done = resumed ? await listDir(resumed, ['issues']) : new Map<string, TreeEntry>();
 
     let toHydrate: string[];
