@@ -9,6 +9,7 @@ import {
   DEFAULT_API_BASE_URL,
   DEFAULT_AUTH_BASE_URL,
   JiraClient,
+  type RateGovernor,
   clientCredentialsRenewer,
   refreshRenewer,
   type DeploymentMode,
@@ -70,7 +71,13 @@ export async function accessFor(
   };
 }
 
-export function clientFor(ctx: CliContext, access: ConnectionAccess, site: GrantSite, logger?: Logger): JiraClient {
+export function clientFor(
+  ctx: CliContext,
+  access: ConnectionAccess,
+  site: GrantSite,
+  logger?: Logger,
+  governor?: RateGovernor,
+): JiraClient {
   return new JiraClient({
     cloudId: site.cloudId,
     tokens: access.tokens,
@@ -79,5 +86,74 @@ export function clientFor(ctx: CliContext, access: ConnectionAccess, site: Grant
     apiBaseUrl: access.apiBaseUrl,
     fetch: ctx.fetch,
     ...(logger ? { logger } : {}),
+    ...(governor ? { governor } : {}),
   });
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+function siteLine(grant: ConnectionView, site: GrantSite): string {
+  return `${site.name} (${hostOf(site.url)}, cloud id ${site.cloudId}) via ${grant.kind} connection ${grant.id}`;
+}
+
+/**
+ * The connected site a command means: `site` by name, host, URL or cloud id (any case), else the
+ * only connected site. A site reachable through several connections uses `connection` when given,
+ * else the active connection stored last. Fails with the list of sites when the choice is ambiguous
+ * or nothing matches, and with a hint to connect when there is no connection.
+ */
+export function resolveSite(
+  vault: TokenVault,
+  site: string | undefined,
+  connection: string | undefined,
+): { grant: ConnectionView; site: GrantSite } {
+  let grants = vault.list();
+  if (grants.length === 0)
+    throw new TidemarkError('config', 'there are no connected Jira sites', {
+      hint: 'Connect one with `tidemark connect` (or `tidemark connect --broker URL` on-prem).',
+    });
+  if (connection) {
+    grants = grants.filter((g) => g.id === connection);
+    if (grants.length === 0)
+      throw new TidemarkError('not-found', `there is no connection ${connection}`, {
+        hint: '`tidemark connections` lists the connections.',
+      });
+  }
+  const pairs = grants.flatMap((g) => g.sites.map((s) => ({ grant: g, site: s })));
+  const list = (): string => pairs.map((p) => `  ${siteLine(p.grant, p.site)}`).join('\n');
+  let matches = pairs;
+  if (site) {
+    const want = site.trim().toLowerCase().replace(/\/+$/, '');
+    matches = pairs.filter(
+      (p) =>
+        p.site.cloudId.toLowerCase() === want ||
+        p.site.name.toLowerCase() === want ||
+        hostOf(p.site.url).toLowerCase() === want ||
+        p.site.url.toLowerCase().replace(/\/+$/, '') === want,
+    );
+    if (matches.length === 0)
+      throw new TidemarkError('not-found', `no connected site matches ${site}`, {
+        hint: `Name a site by name, host or cloud id. Connected sites:\n${list()}`,
+      });
+  }
+  const cloudIds = [...new Set(matches.map((m) => m.site.cloudId))];
+  if (cloudIds.length > 1)
+    throw new TidemarkError(
+      'usage',
+      `${site ? `${site} matches` : 'there are'} ${cloudIds.length} connected sites; say which one with --site`,
+      {
+        hint: `Connected sites:\n${matches.map((p) => `  ${siteLine(p.grant, p.site)}`).join('\n')}`,
+      },
+    );
+  const usable = matches.filter((m) => m.grant.status === 'active');
+  const pick = [...(usable.length > 0 ? usable : matches)].sort(
+    (x, y) => (y.grant.updatedAt ?? 0) - (x.grant.updatedAt ?? 0),
+  )[0]!;
+  return pick;
 }

@@ -20,6 +20,11 @@ export interface CliContext {
   stopped(): Promise<void>;
   /** Set by a command that finished but failed (e.g. a check that found problems). */
   exitCode: number;
+  /**
+   * Where progress bars are drawn when it is a terminal (standard error). Without one, or when it
+   * is not a TTY, progress is written as plain lines through `err`.
+   */
+  progressStream?: NodeJS.WriteStream;
 }
 
 export function processContext(): CliContext {
@@ -29,6 +34,7 @@ export function processContext(): CliContext {
     out: (text) => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
     err: (text) => void process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
     fetch: globalThis.fetch,
+    progressStream: process.stderr,
     openBrowser: (url) => openBrowser(url, process.env, process.platform),
     stopped: () =>
       new Promise<void>((resolve) => {

@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isTidemarkError } from '../core/index.js';
+import { registerBackupCommand } from './commands/backup.js';
 import { registerBrokerCommand } from './commands/broker.js';
 import { registerCatalogCommand } from './commands/catalog.js';
 import { registerCheckCommand } from './commands/check.js';
@@ -18,8 +19,11 @@ import { registerUnlockCommand } from './commands/unlock.js';
 import { registerComplianceCommand } from './commands/compliance.js';
 import { registerConnectCommand } from './commands/connect.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerDiffCommand } from './commands/diff.js';
+import { registerLsCommand } from './commands/ls.js';
 import { registerConnectionsCommands } from './commands/connections.js';
 import { registerServerCommand } from './commands/server.js';
+import { registerShowCommand } from './commands/show.js';
 import { registerSimCommand } from './commands/sim.js';
 import { processContext, type CliContext } from './context.js';
 import { guardArguments, guardEnvironment } from './policy.js';
@@ -40,12 +44,16 @@ export function buildProgram(ctx: CliContext, args: string[] = []): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ sortSubcommands: true })
     .hook('preAction', () => guardEnvironment(ctx.env, args));
+  registerBackupCommand(program, ctx);
   registerBrokerCommand(program, ctx);
   registerComplianceCommand(program, ctx);
   registerConnectCommand(program, ctx);
   registerConnectionsCommands(program, ctx);
   registerDemoCommand(program, ctx);
+  registerDiffCommand(program, ctx);
+  registerLsCommand(program, ctx);
   registerServerCommand(program, ctx);
+  registerShowCommand(program, ctx);
   registerSimCommand(program, ctx);
   registerInitCommand(program, ctx);
   registerCheckCommand(program, ctx);

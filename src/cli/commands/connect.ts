@@ -30,7 +30,7 @@ import {
   vendorApp,
 } from '../settings.js';
 
-interface ConnectOptions {
+export interface ConnectOptions {
   appConfig?: string;
   browser: boolean;
   timeout: number;
@@ -100,7 +100,7 @@ export function registerConnectCommand(program: Command, ctx: CliContext): void 
         throw new TidemarkError('usage', '--service-account and --broker are two different ways to connect; pick one');
       if (opts.serviceAccount) return connectServiceAccount(ctx, opts);
       if (opts.broker || opts.pairingCode) return connectThroughBroker(ctx, opts);
-      return connectEmbedded(ctx, opts);
+      await connectEmbedded(ctx, opts);
     });
 }
 
@@ -119,8 +119,14 @@ function timeoutError(seconds: number): TidemarkError {
   });
 }
 
-/** Embedded: the vendor app's consent, with Atlassian's redirect received on a loopback port. */
-async function connectEmbedded(ctx: CliContext, opts: ConnectOptions): Promise<void> {
+/**
+ * Embedded: the vendor app's consent, with Atlassian's redirect received on a loopback port.
+ * Answers the stored connection's id and sites.
+ */
+export async function connectEmbedded(
+  ctx: CliContext,
+  opts: Pick<ConnectOptions, 'appConfig' | 'browser' | 'timeout' | 'masterKeyFile'>,
+): Promise<{ id: string; sites: GrantSite[] }> {
   const config = opts.appConfig ? await readConfigFile(opts.appConfig, true) : undefined;
   const app = (await vendorApp(ctx, config))!;
   if (!app.redirectUri)
@@ -203,6 +209,7 @@ async function connectEmbedded(ctx: CliContext, opts: ConnectOptions): Promise<v
     if (result instanceof Error) throw result;
     ctx.out(`Connected ${sitesLine(result.sites)}.`);
     ctx.out(`Stored as ${result.id} (sealed) in ${vaultFile(ctx.env)}.`);
+    return result;
   } finally {
     await served.close({ graceful: true });
   }

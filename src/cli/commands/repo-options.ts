@@ -39,13 +39,13 @@ Environment:
   TIDEMARK_S3_PATH_STYLE 1 for path-style addressing (MinIO, Ceph, s3rver)
   AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_PROFILE…  S3 credentials (the AWS SDK's usual chain)`;
 
-export function addRepoOptions(cmd: Command): Command {
+export function addRepoOptions(cmd: Command, options: { jsonHelp?: string } = {}): Command {
   return cmd
     .option('-r, --repo <location>', 'repository: a folder, or s3://bucket/prefix')
     .option('-p, --password-file <file>', 'read the passphrase from this file (else $TIDEMARK_PASSWORD)')
     .option('-k, --key-file <file>', 'open the repository with a key file instead of a passphrase')
     .option('--lock-wait <seconds>', 'wait up to this long for another operation’s lock (default 0)', parseSeconds)
-    .option('--json', 'print machine-readable JSON')
+    .option('--json', options.jsonHelp ?? 'print machine-readable JSON')
     .addHelpText('after', ENV_HELP);
 }
 

@@ -15,7 +15,10 @@ export function registerSnapshotsCommand(program: Command, ctx: CliContext): voi
     program
       .command('snapshots')
       .summary('list snapshots')
-      .description('List the snapshots in the repository, newest first. Checkpoints (incomplete snapshots) are marked.')
+      .description(
+        'List the snapshots in the repository, newest first: id, time, labels (site=<host> for backups) and, for ' +
+          'backups, how many issues the snapshot holds. Checkpoints (incomplete snapshots) are marked.',
+      )
       .option('-l, --label <name=value>', 'only snapshots with this label (repeatable)', parseLabel),
   ).action(async (opts: RepoCliOptions & { label?: Record<string, string> }) => {
     const snapshots = await withRepository(ctx, opts, (repo) => repo.listSnapshots(opts.label ?? {}));
@@ -25,10 +28,16 @@ export function registerSnapshotsCommand(program: Command, ctx: CliContext): voi
         : snapshots
             .map(
               (s) =>
-                `${short(s.id)}  ${s.time}  ${labelsText(s.labels)}${s.incomplete ? `  [checkpoint: ${s.incomplete}]` : ''}`,
+                `${short(s.id)}  ${s.time}  ${labelsText(s.labels)}${issuesText(s.stats)}${s.incomplete ? `  [checkpoint: ${s.incomplete}]` : ''}`,
             )
             .concat(`${snapshots.length} snapshot(s)`)
             .join('\n'),
     );
   });
+}
+
+/** "  130 issues" for a backup's snapshot (its stats say how many issues it holds). */
+function issuesText(stats: Record<string, number> | undefined): string {
+  const n = stats?.issues;
+  return typeof n === 'number' ? `  ${n.toLocaleString('en-US')} issue${n === 1 ? '' : 's'}` : '';
 }
