@@ -31,10 +31,14 @@ function lowerBound(site: Site): Record<string, number> {
   const perProject = new Map<string, number>();
   for (const i of issues) perProject.set(i.projectId, (perProject.get(i.projectId) ?? 0) + 1);
   const browsableProjects = [...site.data.projects.values()].filter((p) => p.status === 'live');
-  const idWalk = browsableProjects.reduce((s, p) => s + Math.max(1, Math.ceil((perProject.get(p.id) ?? 0) / 5000)), 0) + 1;
+  const idWalk =
+    browsableProjects.reduce((s, p) => s + Math.max(1, Math.ceil((perProject.get(p.id) ?? 0) / 5000)), 0) + 1;
   const hydrate = Math.ceil(n / 100) + n;
   const overflow = issues.filter((i) => i.changelog.length > EMBEDDED_CHANGELOG);
-  const changelog = overflow.length === 0 ? 0 : Math.ceil(overflow.length / 1000) + overflow.reduce((s, i) => s + i.changelog.length, 0);
+  const changelog =
+    overflow.length === 0
+      ? 0
+      : Math.ceil(overflow.length / 1000) + overflow.reduce((s, i) => s + i.changelog.length, 0);
   const comments = issues.reduce((s, i) => s + i.comments.length, 0);
   const worklogs = issues.reduce((s, i) => s + i.worklogs.length, 0);
   const remote = n + issues.reduce((s, i) => s + i.remoteLinks.length, 0);
@@ -74,7 +78,9 @@ const started = Date.now();
 const bench = await backupBench({ seed, size, limitsPreset: 'unlimited' });
 const meter = meterOf(bench.sim);
 const site = bench.site;
-console.log(`site ${site.name}: ${site.data.issues.size} issues (size ${size}, seed ${seed}); world generated in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+console.log(
+  `site ${site.name}: ${site.data.issues.size} issues (size ${size}, seed ${seed}); world generated in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+);
 
 meter.reset();
 let t = Date.now();
@@ -84,10 +90,16 @@ const bound = lowerBound(site);
 const boundIssues = Object.values(bound).reduce((a, b) => a + b, 0);
 const fullSplit = split(fullMeter.byEndpoint as Record<string, { points: number }>);
 console.log(`\nfull backup: ${((Date.now() - t) / 1000).toFixed(1)} s, ${full.issues.total} issues`);
-console.log(`  simulator meter: ${fullMeter.totals.points} points (${fullMeter.totals.requests} requests); client count ${full.points.total}`);
-console.log(`  issue work: ${fullSplit.issues} points; lower bound ${boundIssues} → ratio ${(fullSplit.issues / boundIssues).toFixed(3)}`);
+console.log(
+  `  simulator meter: ${fullMeter.totals.points} points (${fullMeter.totals.requests} requests); client count ${full.points.total}`,
+);
+console.log(
+  `  issue work: ${fullSplit.issues} points; lower bound ${boundIssues} → ratio ${(fullSplit.issues / boundIssues).toFixed(3)}`,
+);
 console.log(`  configuration: ${fullSplit.config} points (one list request per kind; project details per project)`);
-console.log(`  whole run vs bound + configuration: ${(fullMeter.totals.points / (boundIssues + fullSplit.config)).toFixed(3)}`);
+console.log(
+  `  whole run vs bound + configuration: ${(fullMeter.totals.points / (boundIssues + fullSplit.config)).toFixed(3)}`,
+);
 console.log(`  bound by part: ${JSON.stringify(bound)}`);
 
 // 1% of issues change.
@@ -105,9 +117,15 @@ meter.reset();
 t = Date.now();
 const inc = await bench.backup();
 const incMeter = meter.counters();
-console.log(`\nincremental after ${count} issues changed (${(changeShare * 100).toFixed(1)}%): ${((Date.now() - t) / 1000).toFixed(1)} s`);
-console.log(`  simulator meter: ${incMeter.totals.points} points (${incMeter.totals.requests} requests) = ${((incMeter.totals.points / fullMeter.totals.points) * 100).toFixed(2)}% of the full run`);
-console.log(`  hydrated ${inc.issues.hydrated}, reused ${inc.issues.reused}; reasons ${JSON.stringify(inc.issues.reasons)}`);
+console.log(
+  `\nincremental after ${count} issues changed (${(changeShare * 100).toFixed(1)}%): ${((Date.now() - t) / 1000).toFixed(1)} s`,
+);
+console.log(
+  `  simulator meter: ${incMeter.totals.points} points (${incMeter.totals.requests} requests) = ${((incMeter.totals.points / fullMeter.totals.points) * 100).toFixed(2)}% of the full run`,
+);
+console.log(
+  `  hydrated ${inc.issues.hydrated}, reused ${inc.issues.reused}; reasons ${JSON.stringify(inc.issues.reasons)}`,
+);
 
 bench.clock.advance(3_600_000);
 meter.reset();
@@ -116,6 +134,12 @@ const idle = await bench.backup();
 const idleMeter = meter.counters();
 const idleSplit = split(idleMeter.byEndpoint as Record<string, { points: number }>);
 console.log(`\nincremental with no changes: ${((Date.now() - t) / 1000).toFixed(1)} s`);
-console.log(`  simulator meter: ${idleMeter.totals.points} points (${idleMeter.totals.requests} requests) = ${((idleMeter.totals.points / fullMeter.totals.points) * 100).toFixed(2)}% of the full run; hydrated ${idle.issues.hydrated}`);
-console.log(`  issue work ${idleSplit.issues} points (id walk, change query, feeds, probe); configuration ${idleSplit.config}`);
-console.log(`  issue endpoints: ${JSON.stringify(Object.fromEntries(Object.entries(idleMeter.byEndpoint as Record<string, { points: number; requests: number }>).filter(([k]) => ISSUE_ROUTE.test(k))))}`);
+console.log(
+  `  simulator meter: ${idleMeter.totals.points} points (${idleMeter.totals.requests} requests) = ${((idleMeter.totals.points / fullMeter.totals.points) * 100).toFixed(2)}% of the full run; hydrated ${idle.issues.hydrated}`,
+);
+console.log(
+  `  issue work ${idleSplit.issues} points (id walk, change query, feeds, probe); configuration ${idleSplit.config}`,
+);
+console.log(
+  `  issue endpoints: ${JSON.stringify(Object.fromEntries(Object.entries(idleMeter.byEndpoint as Record<string, { points: number; requests: number }>).filter(([k]) => ISSUE_ROUTE.test(k))))}`,
+);
