@@ -24,6 +24,15 @@ type Json = Record<string, unknown>;
 const BULK_ISSUES = 100;
 const BULK_CHANGELOG_ISSUES = 1_000;
 const BULK_LIST_IDS = 1_000;
+
+/**
+ * A batch size no larger than `max` and small enough that one request's points (one per object,
+ * plus the request) stay within a quarter of the hourly cap: a request bigger than what an hour
+ * still allows would wait for an empty hour and leave the rest of the hour unused.
+ */
+function batchSize(ctx: BackupContext, max: number): number {
+  return Math.max(1, Math.min(max, Math.floor(ctx.client.governor.hourlyCap / 4) - 1));
+}
 const ID_PAGE = 5_000;
 
 /** What a previous snapshot knows of an issue. */
@@ -134,7 +143,7 @@ export async function hydrateIssues(
   const signal = ctx.signal ? { signal: ctx.signal } : {};
   // 1. Issues in bulk.
   const beans = new Map<string, Json>();
-  await mapLimit(chunks(ids, BULK_ISSUES), ctx.concurrency.bulk, async (batch) => {
+  await mapLimit(chunks(ids, batchSize(ctx, BULK_ISSUES)), ctx.concurrency.bulk, async (batch) => {
     const res = await ctx.client.request('POST /rest/api/3/issue/bulkfetch', {
       body: { issueIdsOrKeys: batch, fields: ['*all'], expand: ['changelog'] },
       expectObjects: batch.length,
@@ -200,25 +209,40 @@ export async function hydrateIssues(
   await mapLimit(work, ctx.concurrency.perIssue, async (w) => {
     const path = { issueIdOrKey: w.id };
     const remote = await ctx.client.request('GET /rest/api/3/issue/{issueIdOrKey}/remotelink', { path, ...signal });
+    const fields = (w.bean.fields ?? {}) as Json;
     w.remoteLinks = (remote.body as unknown as Json[]) ?? [];
-    const keys = await ctx.client.request('GET /rest/api/3/issue/{issueIdOrKey}/properties', { path, ...signal });
+    const keys = await ctx.client.request('GET /rest/api/3/issue/{issueIdOrKey}/properties', {
+      path,
+      expectObjects: 0,
+      ...signal,
+    });
     const props: Record<string, unknown> = {};
     for (const k of (keys.body as { keys?: Array<{ key?: string }> }).keys ?? []) {
       if (!k.key) continue;
       const v = await ctx.client.request('GET /rest/api/3/issue/{issueIdOrKey}/properties/{propertyKey}', {
         path: { issueIdOrKey: w.id, propertyKey: k.key },
+        expectObjects: 1,
         ...signal,
       });
       props[k.key] = (v.body as { value?: unknown }).value;
     }
     w.properties = props;
-    const fields = (w.bean.fields ?? {}) as Json;
-    if (Number((fields.watches as Json | undefined)?.watchCount ?? 0) > 0) {
-      const res = await ctx.client.request('GET /rest/api/3/issue/{issueIdOrKey}/watchers', { path, ...signal });
+    const watchCount = Number((fields.watches as Json | undefined)?.watchCount ?? 0);
+    const votes = Number((fields.votes as Json | undefined)?.votes ?? 0);
+    if (watchCount > 0) {
+      const res = await ctx.client.request('GET /rest/api/3/issue/{issueIdOrKey}/watchers', {
+        path,
+        expectObjects: watchCount,
+        ...signal,
+      });
       w.watchers = accountIds((res.body as { watchers?: unknown }).watchers).sort();
     } else w.watchers = [];
-    if (Number((fields.votes as Json | undefined)?.votes ?? 0) > 0) {
-      const res = await ctx.client.request('GET /rest/api/3/issue/{issueIdOrKey}/votes', { path, ...signal });
+    if (votes > 0) {
+      const res = await ctx.client.request('GET /rest/api/3/issue/{issueIdOrKey}/votes', {
+        path,
+        expectObjects: votes,
+        ...signal,
+      });
       w.voters = accountIds((res.body as { voters?: unknown }).voters).sort();
     } else w.voters = [];
   });
@@ -252,7 +276,7 @@ async function fetchChildren(ctx: BackupContext, work: Hydrated[], field: 'comme
       else w.worklogs = [];
     } else incomplete.push(w);
   }
-  await mapLimit(chunks(viaList, BULK_LIST_IDS), ctx.concurrency.bulk, async (batch) => {
+  await mapLimit(chunks(viaList, batchSize(ctx, BULK_LIST_IDS)), ctx.concurrency.bulk, async (batch) => {
     if (field === 'comment') {
       for await (const c of items<'POST /rest/api/3/comment/list', Json>(
         ctx.client,
@@ -278,13 +302,15 @@ async function fetchChildren(ctx: BackupContext, work: Hydrated[], field: 'comme
   });
   await mapLimit(incomplete, ctx.concurrency.perIssue, async (w) => {
     const path = { issueIdOrKey: w.id };
+    // The embedded page says how many there are: a tight bound for the points reserved.
+    const total = Math.min(5_000, page(w.bean, field)?.total ?? 5_000);
     if (field === 'comment') {
       w.comments = [];
       for await (const c of items<'GET /rest/api/3/issue/{issueIdOrKey}/comment', Json>(
         ctx.client,
         'GET /rest/api/3/issue/{issueIdOrKey}/comment',
         { legacy: 'comments' },
-        { path, query: { expand: 'properties', maxResults: 5_000 }, expectObjects: 100, ...signal },
+        { path, query: { expand: 'properties', maxResults: 5_000 }, expectObjects: total, ...signal },
       ))
         w.comments.push(c);
     } else {
@@ -293,7 +319,7 @@ async function fetchChildren(ctx: BackupContext, work: Hydrated[], field: 'comme
         ctx.client,
         'GET /rest/api/3/issue/{issueIdOrKey}/worklog',
         { legacy: 'worklogs' },
-        { path, query: { expand: 'properties', maxResults: 5_000 }, expectObjects: 100, ...signal },
+        { path, query: { expand: 'properties', maxResults: 5_000 }, expectObjects: total, ...signal },
       ))
         w.worklogs.push(wl);
     }

@@ -67,6 +67,8 @@ export interface BackupReport {
   points: { total: number; requests: number; byEndpoint: Record<string, { requests: number; points: number }> };
   repository: Record<string, number>;
   checkpoints: number;
+  /** The estimate shown when the issues phase started. */
+  estimate: { points: number; durationMs: number };
 }
 
 /** The site record (root `site`): what was backed up and how. */
@@ -79,6 +81,12 @@ interface SiteRecord {
 }
 
 const JOB = 'backup';
+
+/**
+ * Points a fully fetched issue costs on a typical site, for the first run's estimate (the medium
+ * simulated site measures about 16.6; later runs use what their parent measured).
+ */
+const DEFAULT_POINTS_PER_ISSUE = 16;
 
 export function siteLabels(site: BackupSite): Labels {
   return { site: new URL(site.url).host };
@@ -229,6 +237,23 @@ export async function runBackup(options: BackupOptions): Promise<BackupReport> {
     const knownAttachments = parent ? await attachmentsOf(parent, parentIssues, new Set(toHydrate)) : new Map();
     if (resumed) for (const [id, f] of await attachmentsOf(resumed, done)) knownAttachments.set(id, f);
 
+    // The estimate: points per fetched issue as the parent run measured them (or the cost model's
+    // typical figure for a first run), paced by the governor's own rules.
+    const pointsBeforeIssues = options.client.usage.points;
+    // The latest snapshot's statistics, even when this run does not build on it (--full).
+    const parentStats = ((parent?.snapshot ?? (await repo.latestSnapshot(labels)))?.stats ?? {}) as Record<
+      string,
+      number
+    >;
+    const perIssue =
+      (parentStats.hydrated ?? 0) > 0 && parentStats.issuePoints !== undefined
+        ? parentStats.issuePoints / parentStats.hydrated!
+        : DEFAULT_POINTS_PER_ISSUE;
+    const remainingPoints = Math.round(toHydrate.length * perIssue);
+    const estimate = {
+      points: pointsBeforeIssues + remainingPoints,
+      durationMs: clock.now() - startedAt + (await options.client.governor.timeToSpend(remainingPoints)),
+    };
     progress.emit({
       type: 'phase',
       job: JOB,
@@ -236,6 +261,7 @@ export async function runBackup(options: BackupOptions): Promise<BackupReport> {
       at: clock.now(),
       total: toHydrate.length,
       unit: 'issues',
+      estimate,
     });
     let hydrated = 0;
     let planned = 0;
@@ -301,6 +327,7 @@ export async function runBackup(options: BackupOptions): Promise<BackupReport> {
       hydrated,
       deleted: counts.issuesDeleted,
       points: options.client.usage.points,
+      issuePoints: options.client.usage.points - pointsBeforeIssues,
     };
     const snapshot = await writer.finish(root, stats);
     const finishedAt = clock.now();
@@ -328,6 +355,7 @@ export async function runBackup(options: BackupOptions): Promise<BackupReport> {
       },
       repository: { ...writer.stats },
       checkpoints,
+      estimate,
     };
     progress.emit({ type: 'done', job: JOB, at: finishedAt, summary: report as unknown as Record<string, unknown> });
     return report;

@@ -88,13 +88,17 @@ export function plainRenderer(write: (line: string) => void, options: { interval
           write(`${clean(e.job)} started${bits.length > 0 ? ` (estimate: ${bits.join(', ')})` : ''}`);
           break;
         }
-        case 'phase':
+        case 'phase': {
           phaseShown = e.phase;
           lastPrinted = -Infinity;
+          const est: string[] = [];
+          if (e.estimate?.points !== undefined) est.push(`~${formatCount(e.estimate.points)} points`);
+          if (e.estimate?.durationMs !== undefined) est.push(`~${formatDuration(e.estimate.durationMs)} in all`);
           write(
-            `${clean(e.job)}: ${clean(e.phase)}${e.total !== undefined ? ` (${formatCount(e.total)}${e.unit ? ` ${clean(e.unit)}` : ''})` : ''}`,
+            `${clean(e.job)}: ${clean(e.phase)}${e.total !== undefined ? ` (${formatCount(e.total)}${e.unit ? ` ${clean(e.unit)}` : ''})` : ''}${est.length > 0 ? ` — estimate ${est.join(', ')}` : ''}`,
           );
           break;
+        }
         case 'progress': {
           const complete = e.total !== undefined && e.done >= e.total;
           if (!complete && e.at - lastPrinted < interval && phaseShown === e.phase) break;

@@ -5,7 +5,16 @@
  */
 export type ProgressEvent =
   | { type: 'start'; job: string; at: number; estimate?: { points?: number; durationMs?: number; items?: number } }
-  | { type: 'phase'; job: string; phase: string; at: number; total?: number; unit?: string }
+  | {
+      type: 'phase';
+      job: string;
+      phase: string;
+      at: number;
+      total?: number;
+      unit?: string;
+      /** What the whole job is expected to cost and take, as known when this phase starts. */
+      estimate?: { points?: number; durationMs?: number };
+    }
   | {
       type: 'progress';
       job: string;

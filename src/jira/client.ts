@@ -207,6 +207,7 @@ export class JiraClient {
         key,
         isWrite,
         points,
+        bounded: options.expectObjects !== undefined,
         ...(options.issue ? { issueKey: `${this.cloudId}/${options.issue}` } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       },

@@ -12,7 +12,7 @@ const IDENTITY_ROUTES = [
   /^GET \/rest\/api\/3\/group/,
   /^GET \/rest\/api\/3\/myself$/,
   /^GET \/rest\/api\/3\/permissionscheme/,
-  /^GET \/rest\/api\/3\/project\/\{[^}]+\}\/role\/\{id\}$/,
+  /^GET \/rest\/api\/3\/project\/\{[^}]+\}\/role(\/\{id\})?$/,
 ];
 
 const COLLECTION_KEYS = [
@@ -75,6 +75,12 @@ export function countObjects(key: string, body: unknown): number {
   }
   if (NO_OBJECT_READS.has(key)) return 0;
   if (key.endsWith('/watchers')) return Array.isArray(obj.watchers) ? obj.watchers.length : 0;
+  // A project's role map names its roles (identity objects); a role's actors are users and groups.
+  if (key === 'GET /rest/api/3/project/{projectIdOrKey}/role') return Object.keys(obj).length;
+  if (key === 'GET /rest/api/3/project/{projectIdOrKey}/role/{id}')
+    return Array.isArray(obj.actors) ? obj.actors.length : 0;
+  if (key === 'GET /rest/api/3/permissionscheme')
+    return Array.isArray(obj.permissionSchemes) ? obj.permissionSchemes.length : 0;
   if (key.endsWith('/votes')) return Array.isArray(obj.voters) ? obj.voters.length : 0;
   if (key.endsWith('/properties') && Array.isArray(obj.keys)) return 0;
   for (const k of COLLECTION_KEYS) if (Array.isArray(obj[k])) return (obj[k] as unknown[]).length;
@@ -85,9 +91,17 @@ export function countObjects(key: string, body: unknown): number {
  * Points a request is expected to cost before it is sent: writes 1; reads 1 + the objects it is
  * expected to return (default: one, or none for metadata reads), identity objects counting 2.
  */
+/**
+ * Objects assumed for a read whose caller gave no `expectObjects`: reservations must not be lower
+ * than what a request costs, or an hour could go over its cap. The governor also learns each
+ * route's largest cost and reserves at least that; the difference is given back at settlement.
+ */
+export const UNKNOWN_READ_OBJECTS = 100;
+
+/** Points to reserve for a request before it is sent: an upper bound of what it will cost. */
 export function estimatePoints(key: string, expectObjects?: number): number {
   if (!isReadOnly(key)) return 1;
-  const objects = expectObjects ?? (NO_OBJECT_READS.has(key) ? 0 : 1);
+  const objects = expectObjects ?? (NO_OBJECT_READS.has(key) ? 0 : UNKNOWN_READ_OBJECTS);
   return 1 + (isIdentityRoute(key) ? 2 : 1) * objects;
 }
 

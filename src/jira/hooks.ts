@@ -1,7 +1,7 @@
 /**
  * The standard hooks of the request pipeline.
  */
-import { type Clock, type Logger } from '../core/index.js';
+import { isTidemarkError, type Clock, type Logger } from '../core/index.js';
 import { JiraError } from './errors.js';
 import { retryAfterMs, type RateGovernor } from './governor/governor.js';
 import { pointsOf } from './cost.js';
@@ -15,19 +15,23 @@ export interface TokenProvider {
   invalidate(token: string): Promise<void>;
 }
 
-/** Adds the bearer token; on a 401 for an expired or revoked token, refreshes once and resends. */
+/**
+ * Adds the bearer token when each attempt is sent (see PreparedRequest.authorize); on a 401 for an
+ * expired or revoked token, invalidates it and resends once with a fresh one.
+ */
 export function authHook(tokens: TokenProvider): RequestHook {
   return (next) => async (req) => {
-    const token = await tokens.accessToken(req.signal);
-    req.headers.set('authorization', `Bearer ${token}`);
+    let used: string | undefined;
+    req.authorize = async () => {
+      used = await tokens.accessToken(req.signal);
+      req.headers.set('authorization', `Bearer ${used}`);
+    };
     const res = await next(req);
     if (res.status !== 401) return res;
     const text = await res.clone().text();
     // A missing scope is not a token problem: refreshing would not help.
     if (/scope does not match/i.test(text)) return res;
-    await tokens.invalidate(token);
-    const fresh = await tokens.accessToken(req.signal);
-    req.headers.set('authorization', `Bearer ${fresh}`);
+    if (used) await tokens.invalidate(used);
     return next(req);
   };
 }
@@ -61,9 +65,12 @@ export function governorHook(governor: RateGovernor, options: { maxRejections?: 
   };
 }
 
-/** What an answer cost. JSON answers arrive buffered (retry hook); streamed ones keep the estimate. */
+/**
+ * What an answer cost. JSON answers arrive buffered (retry hook). A streamed answer (attachment
+ * bytes, or the redirect to them) reads one object.
+ */
 async function answerPoints(req: PreparedRequest, res: Response): Promise<number> {
-  if (req.responseType === 'stream' && res.status < 400) return req.ticket.points;
+  if (req.responseType === 'stream' && res.status < 400) return pointsOf(req.key, res.status, {});
   let body: unknown;
   try {
     const text = await res.clone().text();
@@ -102,11 +109,15 @@ export function retryHook(options: RetryOptions): RequestHook {
     for (let attempt = 0; ; attempt++) {
       let res: Response | undefined;
       let failure: unknown;
+      // Credentials are taken now, after any wait; failing to get them is not a transport failure.
+      await req.authorize?.();
       try {
         res = await next(req);
         if (req.responseType === 'json' && res.body) res = await buffered(res);
       } catch (e) {
-        if (isAbort(e, req)) throw e;
+        // Our own errors (a token that cannot be renewed, a cancelled wait) are not transport
+        // failures: they go straight to the caller.
+        if (isAbort(e, req) || isTidemarkError(e)) throw e;
         failure = e;
       }
       const transient = failure !== undefined || (res !== undefined && TRANSIENT_STATUSES.has(res.status));
@@ -155,12 +166,13 @@ export function networkError(req: PreparedRequest, cause: unknown): JiraError {
 
 /** The bottom of the pipeline: one HTTP exchange through fetch. Redirects are not followed. */
 export function fetchTransport(fetchFn: typeof fetch): Handler {
-  return (req) =>
-    fetchFn(req.url, {
+  return async (req) => {
+    return fetchFn(req.url, {
       method: req.method,
       headers: req.headers,
       body: req.body ?? null,
       redirect: 'manual',
       ...(req.signal ? { signal: req.signal } : {}),
     });
+  };
 }

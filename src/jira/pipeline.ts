@@ -22,6 +22,12 @@ export interface PreparedRequest {
   /** 'json' responses are read fully inside the retry hook so truncation is caught and retried. */
   responseType: 'json' | 'stream';
   signal?: AbortSignal;
+  /**
+   * Sets credentials on the request. Installed by the auth hook and run by the retry hook right
+   * before each attempt goes out, so a request that waited (for quota, for a retry) never leaves
+   * with a token that expired meanwhile.
+   */
+  authorize?: () => Promise<void>;
 }
 
 export type Handler = (req: PreparedRequest) => Promise<Response>;

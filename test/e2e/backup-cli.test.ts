@@ -203,7 +203,7 @@ describe('tidemark backup', () => {
     const cli = testCli(h.env);
     expect(await cli.run('backup', '--site', 'acme')).toBe(0);
     // Not a terminal: plain progress lines on standard error; the report on standard output.
-    expect(cli.stderr()).toMatch(/^backup: issues \(\d+ issues\)$/m);
+    expect(cli.stderr()).toMatch(/^backup: issues \(\d+ issues\)( — estimate .*)?$/m);
     expect(cli.stderr()).toMatch(/^ {2}issues \d+\/\d+ issues \(100%\) · [\d,]+ points/m);
     expect(cli.stdout()).toMatch(/^Snapshot [0-9a-f]{8} saved: incremental backup of acme \(acme\.atlassian\.net\)/m);
     expect(cli.stdout()).toMatch(/1 deleted since the parent/);

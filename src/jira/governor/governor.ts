@@ -30,6 +30,8 @@ export interface GovernorTicket {
   /** Estimated points of the request (docs/design.md §5.3). */
   points: number;
   signal?: AbortSignal;
+  /** True when `points` is a bound the caller knows (e.g. from counts it holds); else learned maxima apply. */
+  bounded?: boolean;
   /** Set by acquire: the UTC hour the points were charged to. */
   window?: number;
 }
@@ -105,6 +107,8 @@ export class RateGovernor {
   private inFlightPoints = 0;
   private waiters: Array<() => void> = [];
   private pausedAnnounced = 0;
+  /** The largest cost each route key has had, for reservations. */
+  private readonly largest = new Map<string, number>();
   /** 429s by RateLimit-Reason, for reports and tests. */
   readonly rejections = new Map<string, number>();
 
@@ -151,6 +155,10 @@ export class RateGovernor {
         await this.clock.sleep(wait, ticket.signal);
         continue;
       }
+      // Reserve an upper bound. Without one from the caller: the largest this route has cost so far
+      // once known, the generous default before that.
+      const learned = this.largest.get(ticket.key);
+      if (!ticket.bounded && learned !== undefined) ticket.points = learned;
       const permit = this.reserveLocal(ticket, now);
       const window = utcHourStart(now);
       if (await this.store.tryCharge(window, ticket.points, this.allowance(now))) {
@@ -196,6 +204,7 @@ export class RateGovernor {
 
   /** Corrects a request's charge once its real cost is known (e.g. fewer objects than estimated). */
   async settle(ticket: GovernorTicket, actualPoints: number): Promise<void> {
+    this.largest.set(ticket.key, Math.max(this.largest.get(ticket.key) ?? 0, actualPoints));
     const delta = actualPoints - ticket.points;
     if (delta !== 0) await this.store.adjust(ticket.window ?? utcHourStart(this.clock.now()), delta);
   }

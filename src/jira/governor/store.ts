@@ -53,6 +53,6 @@ export class InProcessGovernorStore implements GovernorStore {
   }
 
   private prune(current: number): void {
-    for (const w of this.windows.keys()) if (w < current - 2 * 3_600_000) this.windows.delete(w);
+    for (const w of this.windows.keys()) if (w < current - 24 * 3_600_000) this.windows.delete(w);
   }
 }

@@ -223,7 +223,8 @@ function projectPropertyKeys(ctx: RouteContext): RouteResult {
     key,
     self: `${base}/project/${p.id}/properties/${encodeURIComponent(key)}`,
   }));
-  return { body: { keys }, objects: keys.length };
+  // A list of property keys names no objects (as for issue properties): it costs the base point.
+  return { body: { keys } };
 }
 
 function projectProperty(ctx: RouteContext): RouteResult {
