@@ -313,6 +313,20 @@ describe('board properties, sprints and sprint issues', () => {
     }
   });
 
+  it('reads a board property value; 404 for an unknown key or a board the caller cannot view', async () => {
+    const f = agileFixture();
+    const route = `${A}/board/{boardId}/properties/{propertyKey}`;
+    const res = await f.call('GET', `${A}/board/1/properties/board.color`);
+    expect(res.status).toBe(200);
+    expect(contractErrors('GET', route, res)).toEqual([]);
+    expect(res.body).toEqual({ key: 'board.color', value: 'blue' });
+    for (const path of [`${A}/board/1/properties/board.size`, `${A}/board/77/properties/board.color`]) {
+      const missing = await f.call('GET', path);
+      expect(missing.status).toBe(404);
+      expect(contractErrors('GET', route, missing)).toEqual([]);
+    }
+  });
+
   it('GET /sprint/{id}: visible through the board or an issue; 404 otherwise', async () => {
     const f = agileFixture();
     const route = `${A}/sprint/{sprintId}`;

@@ -361,6 +361,14 @@ function boardPropertyKeys(ctx: RouteContext): RouteResult {
   };
 }
 
+function boardProperty(ctx: RouteContext): RouteResult {
+  const board = requireBoard(ctx);
+  const key = ctx.params.propertyKey ?? '';
+  if (!board.properties.has(key))
+    throw jiraError(404, [`The property with key '${key}' does not exist on board ${board.id}.`]);
+  return { body: { key, value: board.properties.get(key) }, objects: 1 };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Sprints
 
@@ -620,6 +628,7 @@ export function registerAgileRoutes(table: RouteTable): void {
   table.get(`${A}/board/{boardId}/backlog`, boardBacklog);
   table.get(`${A}/board/{boardId}/issue`, boardIssueList);
   table.get(`${A}/board/{boardId}/properties`, boardPropertyKeys);
+  table.get(`${A}/board/{boardId}/properties/{propertyKey}`, boardProperty);
   table.get(`${A}/sprint/{sprintId}`, getSprint);
   table.get(`${A}/sprint/{sprintId}/issue`, sprintIssueList);
   table.post(`${A}/sprint`, { handler: postSprint, write: true });
