@@ -209,6 +209,15 @@ describe('GET /rest/agile/1.0/board/{boardId}/sprint', () => {
     expect(missing.status).toBe(404);
     expect(contractErrors('GET', route, missing)).toEqual([]);
   });
+
+  it('lists the sprints of a team-managed (simple) board', async () => {
+    const f = agileFixture();
+    f.site.data.boards.get(1)!.type = 'simple';
+    const res = await f.call('GET', `${A}/board/1/sprint`);
+    expect(res.status).toBe(200);
+    expect(contractErrors('GET', route, res)).toEqual([]);
+    expect((res.body as Page).values.map((s) => s.id)).toEqual([1, 2, 3, 4]);
+  });
 });
 
 describe('board issues and backlog', () => {

@@ -265,7 +265,8 @@ function boardConfiguration(ctx: RouteContext): RouteResult {
 
 function boardSprintList(ctx: RouteContext): RouteResult {
   const board = requireBoard(ctx);
-  if (board.type !== 'scrum') throw jiraError(400, ['The board does not support sprints']);
+  // Kanban boards have no sprints; team-managed (`simple`) boards list theirs as scrum boards do.
+  if (board.type === 'kanban') throw jiraError(400, ['The board does not support sprints']);
   const states = ctx.query
     .getAll('state')
     .flatMap((s) => s.split(','))
