@@ -164,7 +164,7 @@ async function projectObject(ctx: BackupContext, p: Json): Promise<ConfigObject>
 // ---------------------------------------------------------------------------------------------
 // What a kind's list leaves out
 
-interface CompleteEnv {
+export interface CompleteEnv {
   /** Every project the backup sees. */
   projectIds: string[];
   /** The account the backup runs as, when Jira named it (X-AAccountId). */
@@ -317,7 +317,7 @@ async function schemeProjects(
  * Issue type schemes: issue types (in scheme order) and projects from the list's expands; the
  * mapping and project lists are asked only for schemes whose nested page was partial.
  */
-async function completeIssueTypeSchemes(
+export async function completeIssueTypeSchemes(
   ctx: BackupContext,
   list: Json[],
   { projectIds }: CompleteEnv,
@@ -358,7 +358,7 @@ async function completeIssueTypeSchemes(
  * Issue type screen schemes: the issue type → screen scheme mappings of every scheme in one paged
  * list, projects from the list's expand (the project list only when that page was partial).
  */
-async function completeIssueTypeScreenSchemes(
+export async function completeIssueTypeScreenSchemes(
   ctx: BackupContext,
   list: Json[],
   { projectIds }: CompleteEnv,
