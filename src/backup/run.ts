@@ -1,8 +1,9 @@
 /**
  * BackupRun: one backup of one site into the repository (docs/design.md §8).
  *
- * Phases: discovery → configuration → issues (id walk, change detection, hydration in groups with
- * checkpoints) → snapshot. A full run hydrates every issue; an incremental run hydrates new and
+ * Phases: discovery → configuration → people, Jira Software, JSM (`EXTRA_PHASES`, one top-level
+ * directory each) → issues (id walk, change detection, hydration in groups with checkpoints) →
+ * snapshot. A full run hydrates every issue; an incremental run hydrates new and
  * changed issues and reuses the parent snapshot's subtree for every other one. A run that finds a
  * checkpoint of its site continues it: finished issues are not fetched again.
  */
