@@ -31,6 +31,13 @@ export interface KnownIssue {
   tree: TreeId;
   /** `fields.updated` as stored, when read. */
   updated?: string | null;
+  /** The key it had. */
+  key?: string | null;
+  /**
+   * Re-fetch even when `updated` is unchanged: something it shows changed without Jira moving
+   * `updated` (an issue it linked to was deleted).
+   */
+  force?: boolean;
 }
 
 /** Attachment files already in the parent snapshot, by attachment id (their bytes never change). */
@@ -41,6 +48,10 @@ export interface HydrateResult {
   entries: Map<string, TreeEntry>;
   /** Ids that Jira no longer returns (deleted, or no longer visible). */
   missing: string[];
+  /** Issues fetched whose key differs from the one `known` gave (moved or re-keyed). */
+  rekeyed: string[];
+  /** Ids of issues linked from the issues fetched (for following moves). */
+  linked: Map<string, string[]>;
 }
 
 /** Every issue id of a project, in ascending id order, from identifier-only search pages. */
@@ -56,6 +67,31 @@ export async function walkIssueIds(ctx: BackupContext, projectId: string, extraJ
       if (issue.id) ids.push(String(issue.id));
   }
   return ids;
+}
+
+/**
+ * Issues newer than the search index knows: Jira's index is eventually consistent, so issues
+ * created moments ago may be missing from the id walk. Issue ids grow site-wide, so the ids just
+ * above the highest one seen are asked for directly (identifier-only bulk fetches, 100 a request)
+ * until a window finds none.
+ */
+export async function probeNewerIssues(ctx: BackupContext, highestId: number, window = BULK_ISSUES): Promise<string[]> {
+  const found: string[] = [];
+  let from = highestId + 1;
+  for (;;) {
+    const ids = Array.from({ length: window }, (_, i) => String(from + i));
+    const res = await ctx.client.request('POST /rest/api/3/issue/bulkfetch', {
+      body: { issueIdsOrKeys: ids, fields: ['id'] },
+      expectObjects: 0,
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    });
+    const got = ((res.body as { issues?: Array<{ id?: string }> }).issues ?? [])
+      .map((i) => String(i.id))
+      .filter((id) => id !== 'undefined');
+    if (got.length === 0) return found;
+    found.push(...got);
+    from = got.reduce((m, id) => Math.max(m, Number(id)), from) + 1;
+  }
 }
 
 interface Hydrated {
@@ -108,10 +144,18 @@ export async function hydrateIssues(
 
   const entries = new Map<string, TreeEntry>();
   const work: Hydrated[] = [];
+  const rekeyed: string[] = [];
+  const linked = new Map<string, string[]>();
   for (const [id, bean] of beans) {
     const prior = known.get(id);
-    const updated = ((bean.fields ?? {}) as Json).updated;
-    if (prior && prior.updated !== undefined && prior.updated === updated) {
+    const fields = (bean.fields ?? {}) as Json;
+    const updated = fields.updated;
+    if (prior?.key && prior.key !== bean.key) rekeyed.push(id);
+    const links = ((fields.issuelinks as Json[] | undefined) ?? [])
+      .map((l) => String(((l.outwardIssue ?? l.inwardIssue) as Json | undefined)?.id ?? ''))
+      .filter((x) => x !== '');
+    if (links.length > 0) linked.set(id, links);
+    if (prior && !prior.force && prior.updated !== undefined && prior.updated === updated) {
       entries.set(id, { name: id, type: 'tree', tree: prior.tree });
       ctx.counts.reuse('issue');
       continue;
@@ -181,7 +225,7 @@ export async function hydrateIssues(
   await mapLimit(work, ctx.concurrency.attachments, async (w) => {
     entries.set(w.id, { name: w.id, type: 'tree', tree: await writeIssueTree(ctx, w, knownAttachments) });
   });
-  return { entries, missing };
+  return { entries, missing, rekeyed, linked };
 }
 
 /** Comments or worklogs of many issues: list endpoints for complete embedded pages, sub-resources otherwise. */

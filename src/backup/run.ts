@@ -23,7 +23,8 @@ import type { Labels, Repository, SnapshotReader, SnapshotWriter, TreeEntry, Tre
 import { agilePhase } from './agile.js';
 import { backupConfiguration } from './config.js';
 import { Counts, DEFAULT_CONCURRENCY, type BackupContext, type Concurrency } from './context.js';
-import { hydrateIssues, walkIssueIds, type KnownAttachments, type KnownIssue } from './issues.js';
+import { detectChanges, knownIssue } from './changes.js';
+import { hydrateIssues, probeNewerIssues, walkIssueIds, type KnownAttachments, type KnownIssue } from './issues.js';
 import { jsmPhase } from './jsm.js';
 import { peoplePhase } from './people.js';
 import { stable } from './records.js';
@@ -70,7 +71,7 @@ export interface BackupReport {
   startedAt: string;
   finishedAt: string;
   durationMs: number;
-  issues: { total: number; hydrated: number; reused: number; deleted: number };
+  issues: { total: number; hydrated: number; reused: number; deleted: number; reasons: Record<string, number> };
   entities: Record<string, unknown>;
   points: { total: number; requests: number; byEndpoint: Record<string, { requests: number; points: number }> };
   repository: Record<string, number>;
@@ -117,32 +118,6 @@ async function attachmentsOf(
   return out;
 }
 
-/** The `updated` of each issue in `ids` as the parent stored it. */
-async function knownIssues(
-  reader: SnapshotReader,
-  issues: Map<string, TreeEntry>,
-  ids: Iterable<string>,
-): Promise<Map<string, KnownIssue>> {
-  const out = new Map<string, KnownIssue>();
-  for (const id of ids) {
-    const e = issues.get(id);
-    if (!e || e.type !== 'tree') continue;
-    let updated: string | null = null;
-    for await (const child of reader.list(e.tree)) {
-      if (child.name === 'issue' && child.type === 'record')
-        updated = typeof child.meta?.updated === 'string' ? child.meta.updated : null;
-    }
-    out.set(id, { tree: e.tree, updated });
-  }
-  return out;
-}
-
-function jqlDate(ms: number): string {
-  const d = new Date(ms);
-  const p = (n: number): string => String(n).padStart(2, '0');
-  return `${d.getUTCFullYear()}/${p(d.getUTCMonth() + 1)}/${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}`;
-}
-
 export async function runBackup(options: BackupOptions): Promise<BackupReport> {
   const clock = options.clock ?? systemClock;
   const progress = options.progress ?? nullSink;
@@ -186,6 +161,10 @@ export async function runBackup(options: BackupOptions): Promise<BackupReport> {
     const serverInfo = (
       await options.client.request('GET /rest/api/3/serverInfo', ctx.signal ? { signal: ctx.signal } : {})
     ).body;
+    // Jira reads JQL date literals in the caller's time zone (the watermark query needs it).
+    const myself = (await options.client.request('GET /rest/api/3/myself', ctx.signal ? { signal: ctx.signal } : {}))
+      .body as { timeZone?: string };
+    const callerTimeZone = myself.timeZone && isTimeZone(myself.timeZone) ? myself.timeZone : 'UTC';
     const siteRecord: SiteRecord = {
       cloudId: options.site.cloudId,
       name: options.site.name,
@@ -216,30 +195,39 @@ export async function runBackup(options: BackupOptions): Promise<BackupReport> {
     progress.emit({ type: 'phase', job: JOB, phase: 'issue ids', at: clock.now() });
     const current: string[] = [];
     for (const p of config.projects) current.push(...(await walkIssueIds(ctx, p.id)));
-    const currentSet = new Set(current);
     const parentIssues = parent ? await listDir(parent, ['issues']) : new Map<string, TreeEntry>();
+    // Issues the lagging search index does not show yet.
+    let highest = 0;
+    for (const id of [...current, ...parentIssues.keys()]) highest = Math.max(highest, Number(id));
+    for (const id of await probeNewerIssues(ctx, highest)) if (!current.includes(id)) current.push(id);
+    const currentSet = new Set(current);
     const done = resumed ? await listDir(resumed, ['issues']) : new Map<string, TreeEntry>();
 
     let toHydrate: string[];
     let known = new Map<string, KnownIssue>();
+    let changeReasons: Record<string, number> = {};
     const issueEntries = new Map<string, TreeEntry>();
     for (const [id, e] of done) if (currentSet.has(id)) issueEntries.set(id, e);
+    const deleted = [...parentIssues.keys()].filter((id) => !currentSet.has(id));
     if (mode === 'full') {
       toHydrate = current.filter((id) => !done.has(id));
     } else {
       progress.emit({ type: 'phase', job: JOB, phase: 'changes', at: clock.now() });
-      const since = jqlDate((await watermarkOf(parent!)) - (options.overlapMs ?? 10 * 60_000));
-      const changed = new Set<string>();
-      for (const p of config.projects)
-        for (const id of await walkIssueIds(ctx, p.id, `updated >= '${since}'`)) changed.add(id);
-      toHydrate = current.filter((id) => !done.has(id) && (changed.has(id) || !parentIssues.has(id)));
-      known = await knownIssues(
-        parent!,
+      const changes = await detectChanges(ctx, {
+        parent: parent!,
         parentIssues,
-        toHydrate.filter((id) => parentIssues.has(id)),
-      );
+        current,
+        projects: config.projects,
+        watermark: await watermarkOf(parent!),
+        overlapMs: options.overlapMs ?? 10 * 60_000,
+        timeZone: callerTimeZone,
+      });
+      toHydrate = changes.toHydrate.filter((id) => !done.has(id));
+      known = changes.known;
+      changeReasons = changes.reasons;
+      const wanted = new Set(changes.toHydrate);
       for (const id of current) {
-        if (done.has(id) || toHydrate.includes(id)) continue;
+        if (done.has(id) || wanted.has(id)) continue;
         const e = parentIssues.get(id);
         if (e) {
           issueEntries.set(id, e);
@@ -247,7 +235,6 @@ export async function runBackup(options: BackupOptions): Promise<BackupReport> {
         }
       }
     }
-    const deleted = [...parentIssues.keys()].filter((id) => !currentSet.has(id));
     const knownAttachments = parent ? await attachmentsOf(parent, parentIssues, new Set(toHydrate)) : new Map();
     if (resumed) for (const [id, f] of await attachmentsOf(resumed, done)) knownAttachments.set(id, f);
 
@@ -262,30 +249,56 @@ export async function runBackup(options: BackupOptions): Promise<BackupReport> {
     let hydrated = 0;
     let sinceCheckpoint = 0;
     const missing: string[] = [];
-    for (const group of chunks(toHydrate, options.groupSize ?? 1_000)) {
-      const result = await hydrateIssues(ctx, group, known, knownAttachments);
-      for (const [id, e] of result.entries) issueEntries.set(id, e);
-      missing.push(...result.missing);
-      hydrated += group.length;
-      sinceCheckpoint += group.length;
-      const elapsed = clock.now() - startedAt;
-      progress.emit({
-        type: 'progress',
-        job: JOB,
-        phase: 'issues',
-        at: clock.now(),
-        done: hydrated,
-        total: toHydrate.length,
-        unit: 'issues',
-        points: options.client.usage.points,
-        bytes: counts.attachmentBytes,
-        ...(hydrated > 0 ? { etaMs: Math.round((elapsed / hydrated) * (toHydrate.length - hydrated)) } : {}),
-      });
-      if (sinceCheckpoint >= (options.checkpointEvery ?? 2_000) && hydrated < toHydrate.length) {
-        sinceCheckpoint = 0;
-        const root = await writeRoot(writer, [siteEntry, config.entry, ...extraEntries], issueEntries);
-        await writer.checkpoint(root, 'checkpoint', { issues: issueEntries.size });
-        checkpoints++;
+    const fetched = new Set<string>();
+    const rekeyed: string[] = [];
+    const linked = new Map<string, string[]>();
+    const hydrateAll = async (ids: string[]): Promise<void> => {
+      for (const group of chunks(ids, options.groupSize ?? 1_000)) {
+        const result = await hydrateIssues(ctx, group, known, knownAttachments);
+        for (const [id, e] of result.entries) issueEntries.set(id, e);
+        for (const id of group) fetched.add(id);
+        missing.push(...result.missing);
+        rekeyed.push(...result.rekeyed);
+        for (const [id, l] of result.linked) linked.set(id, l);
+        hydrated += group.length;
+        sinceCheckpoint += group.length;
+        const elapsed = clock.now() - startedAt;
+        progress.emit({
+          type: 'progress',
+          job: JOB,
+          phase: 'issues',
+          at: clock.now(),
+          done: hydrated,
+          total: toHydrate.length,
+          unit: 'issues',
+          points: options.client.usage.points,
+          bytes: counts.attachmentBytes,
+          ...(hydrated > 0
+            ? { etaMs: Math.round((elapsed / hydrated) * Math.max(0, toHydrate.length - hydrated)) }
+            : {}),
+        });
+        if (sinceCheckpoint >= (options.checkpointEvery ?? 2_000)) {
+          sinceCheckpoint = 0;
+          const root = await writeRoot(writer, [siteEntry, config.entry, ...extraEntries], issueEntries);
+          await writer.checkpoint(root, 'checkpoint', { issues: issueEntries.size });
+          checkpoints++;
+        }
+      }
+    };
+    await hydrateAll(toHydrate);
+    if (mode === 'incremental') {
+      // Issues linked to a moved (re-keyed) issue show its old key: fetch them again.
+      const follow = new Set<string>();
+      for (const id of rekeyed)
+        for (const other of linked.get(id) ?? []) if (currentSet.has(other) && !fetched.has(other)) follow.add(other);
+      if (follow.size > 0) {
+        for (const id of follow) {
+          const k = await knownIssue(parent!, parentIssues.get(id));
+          if (k) known.set(id, { ...k, force: true });
+        }
+        changeReasons.linkedToMoved = follow.size;
+        toHydrate = [...toHydrate, ...follow];
+        await hydrateAll([...follow]);
       }
     }
     counts.issuesDeleted = deleted.length + missing.filter((id) => !deleted.includes(id)).length;
@@ -314,6 +327,7 @@ export async function runBackup(options: BackupOptions): Promise<BackupReport> {
         hydrated,
         reused: counts.reused.get('issue') ?? 0,
         deleted: counts.issuesDeleted,
+        reasons: changeReasons,
       },
       entities: counts.toJSON(),
       points: {
@@ -357,6 +371,15 @@ async function watermarkOf(parent: SnapshotReader): Promise<number> {
 async function writeRoot(writer: SnapshotWriter, top: TreeEntry[], issues: Map<string, TreeEntry>): Promise<TreeId> {
   const issuesDir = await writer.writeTree([...issues.values()]);
   return writer.writeTree([...top, { name: 'issues', type: 'tree', tree: issuesDir }]);
+}
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** What a phase may use besides the context. */

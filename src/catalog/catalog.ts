@@ -1,13 +1,13 @@
 /**
- * The catalog (docs/design.md §6.15): a queryable index of the entity versions each snapshot
+ * The catalog (docs/design.md §6.16): a queryable index of the entity versions each snapshot
  * holds, built from the `meta` of record entries alone. It is a cache of the repository:
  * `sync` brings it up to date incrementally, `rebuild` recreates it from scratch.
  */
 import Database from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, type Selectable, SqliteDialect, sql } from 'kysely';
 import { TidemarkError } from '../core/index.js';
 import type { Repository, Snapshot, SnapshotReader } from '../store/index.js';
-import { type CatalogDatabase, type Dialect, migrate } from './schema.js';
+import { type CatalogDatabase, type CatalogVersionsTable, type Dialect, migrate } from './schema.js';
 
 export interface EntityVersion {
   site: string;
@@ -500,16 +500,7 @@ export class Catalog {
   }
 }
 
-function toVersion(r: {
-  site: string;
-  kind: string;
-  entity_id: string;
-  content_hash: string;
-  key: string | null;
-  project: string | null;
-  updated: string | null;
-  summary: string | null;
-}): EntityVersion {
+function toVersion(r: Omit<Selectable<CatalogVersionsTable>, 'vid'>): EntityVersion {
   return {
     site: r.site,
     kind: r.kind,

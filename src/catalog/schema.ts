@@ -1,4 +1,4 @@
-/** The catalog's tables (docs/design.md §6.15). */
+/** The catalog's tables (docs/design.md §6.16). */
 import { type Generated, type Kysely, sql } from 'kysely';
 
 export interface CatalogMetaTable {

@@ -6,6 +6,15 @@
 import { Command, CommanderError } from 'commander';
 import { isTidemarkError } from '../core/index.js';
 import { registerBrokerCommand } from './commands/broker.js';
+import { registerCatalogCommand } from './commands/catalog.js';
+import { registerCheckCommand } from './commands/check.js';
+import { registerForgetCommand } from './commands/forget.js';
+import { registerInitCommand } from './commands/init.js';
+import { registerKeyCommand } from './commands/key.js';
+import { registerPruneCommand } from './commands/prune.js';
+import { registerSnapshotsCommand } from './commands/snapshots.js';
+import { registerStatsCommand } from './commands/stats.js';
+import { registerUnlockCommand } from './commands/unlock.js';
 import { registerComplianceCommand } from './commands/compliance.js';
 import { registerConnectCommand } from './commands/connect.js';
 import { registerDemoCommand } from './commands/demo.js';
@@ -38,6 +47,15 @@ export function buildProgram(ctx: CliContext, args: string[] = []): Command {
   registerDemoCommand(program, ctx);
   registerServerCommand(program, ctx);
   registerSimCommand(program, ctx);
+  registerInitCommand(program, ctx);
+  registerCheckCommand(program, ctx);
+  registerSnapshotsCommand(program, ctx);
+  registerForgetCommand(program, ctx);
+  registerPruneCommand(program, ctx);
+  registerStatsCommand(program, ctx);
+  registerKeyCommand(program, ctx);
+  registerUnlockCommand(program, ctx);
+  registerCatalogCommand(program, ctx);
   return program;
 }
 

@@ -106,7 +106,7 @@ export class FakeClock implements Clock {
     if (signal?.aborted) return Promise.reject(abortError(signal));
     if (ms <= 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const sleeper: Sleeper = { wakeAt: this.current + ms, resolve, reject, signal, onAbort: undefined };
+      const sleeper: Sleeper = { wakeAt: this.current + Math.ceil(ms), resolve, reject, signal, onAbort: undefined };
       if (signal) {
         sleeper.onAbort = () => {
           this.sleepers = this.sleepers.filter((s) => s !== sleeper);

@@ -60,18 +60,26 @@ export class Chunker {
     return final ? n : -1;
   }
 
-  /** Cuts a stream into chunks. Memory stays below `max` plus one input piece. */
+  /** Cuts a stream into chunks. Memory stays below twice `max` plus one input piece. */
   async *chunks(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncIterable<Buffer> {
-    let pending: Buffer = Buffer.alloc(0);
+    // pieces are gathered until `max` bytes are there, then joined once and cut
+    let parts: Uint8Array[] = [];
+    let size = 0;
     for await (const piece of source) {
       if (piece.length === 0) continue;
-      pending = pending.length === 0 ? Buffer.from(piece) : Buffer.concat([pending, piece]);
+      parts.push(piece);
+      size += piece.length;
+      if (size < this.max) continue;
+      let pending = Buffer.concat(parts, size);
       while (pending.length >= this.max) {
         const len = this.cut(pending, false);
         yield Buffer.from(pending.subarray(0, len));
         pending = pending.subarray(len);
       }
+      parts = pending.length > 0 ? [pending] : [];
+      size = pending.length;
     }
+    let pending = Buffer.concat(parts, size);
     while (pending.length > 0) {
       const len = this.cut(pending, true);
       yield Buffer.from(pending.subarray(0, len));

@@ -45,8 +45,21 @@ export function blobId(keys: RepoKeys, plaintext: Uint8Array): Buffer {
   return createHmac('sha256', keys.id).update(plaintext).digest();
 }
 
+/** Random nonces drawn from a pooled CSPRNG buffer (one randomBytes call per 1024 nonces). */
+let noncePool = Buffer.alloc(0);
+let nonceAt = 0;
+function freshNonce(): Buffer {
+  if (nonceAt + NONCE > noncePool.length) {
+    noncePool = randomBytes(NONCE * 1024);
+    nonceAt = 0;
+  }
+  const nonce = noncePool.subarray(nonceAt, nonceAt + NONCE);
+  nonceAt += NONCE;
+  return nonce;
+}
+
 export function gcmEncrypt(key: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Buffer {
-  const nonce = randomBytes(NONCE);
+  const nonce = freshNonce();
   const cipher = createCipheriv('aes-256-gcm', key, nonce);
   cipher.setAAD(aad);
   const body = cipher.update(plaintext);
@@ -155,10 +168,16 @@ export function compress(data: Uint8Array, codec: Compression, level = 6): Buffe
   }
 }
 
-/** Deflates and keeps the result only when it is at most 97 % of the input. */
+/**
+ * Deflates and keeps the result only when it is at most 97 % of the input. Small inputs use a
+ * window no larger than themselves (a much cheaper compressor state; any inflater reads it).
+ */
 export function compressIfWorth(data: Uint8Array, level: number): { codec: Compression; bytes: Buffer } {
   if (data.length >= 64) {
-    const packed = deflateRawSync(data, { level });
+    const windowBits = Math.min(15, Math.max(10, Math.ceil(Math.log2(data.length))));
+    // an output buffer about the input's size, not zlib's default 16 KiB for every small record
+    const chunkSize = Math.min(64 * 1024, Math.max(1024, data.length + 64));
+    const packed = deflateRawSync(data, { level, windowBits, memLevel: windowBits <= 12 ? 5 : 8, chunkSize });
     if (packed.length <= data.length * 0.97) return { codec: Compression.Deflate, bytes: packed };
   }
   return { codec: Compression.None, bytes: Buffer.from(data.buffer, data.byteOffset, data.byteLength) };
@@ -171,7 +190,10 @@ export function decompress(data: Uint8Array, codec: Compression, expected: numbe
       case Compression.None:
         return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
       case Compression.Deflate:
-        return inflateRawSync(data, { maxOutputLength: Math.max(1, maxOutputLength) });
+        return inflateRawSync(data, {
+          maxOutputLength: Math.max(1, maxOutputLength),
+          chunkSize: Math.min(64 * 1024, Math.max(1024, (expected ?? 0) + 64)),
+        });
       case Compression.Brotli:
         return brotliDecompressSync(data, { maxOutputLength: Math.max(1, maxOutputLength) });
       default:

@@ -3,11 +3,10 @@
  * A holder refreshes its lock file; locks that were not refreshed for 30 minutes, or whose process
  * is known to be gone, are stale.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { type Clock, type Logger, TidemarkError } from '../core/index.js';
 import { type Backend, listAll } from './backend/index.js';
 import { type RepoKeys, hex, sealJson, unsealJson } from './crypto.js';
-import { createHash } from 'node:crypto';
 
 export interface LockOwner {
   host: string;

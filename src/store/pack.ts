@@ -16,29 +16,68 @@ export interface PackEntry {
   offset: number;
 }
 
+/** A blob written into a pack, with its id in hex. */
+export interface PackedBlob {
+  id: string;
+  compression: Compression;
+  length: number;
+  rawLength: number;
+  offset: number;
+}
+
 export interface FinishedPack {
   /** SHA-256 of the pack file, hex. */
   id: string;
   bytes: Buffer;
   type: BlobType;
-  entries: PackEntry[];
+  entries: PackedBlob[];
 }
 
 export function packName(id: string): string {
   return `data/${id.slice(0, 2)}/${id}`;
 }
 
-/** Collects stored blobs of one type until the pack is full. */
+/**
+ * Collects stored blobs of one type until the pack is full. Blobs are copied into one growing
+ * buffer: keeping the small buffers themselves would pin the shared allocation pools they were
+ * cut from, many times their size.
+ */
 export class PackBuilder {
-  readonly entries: PackEntry[] = [];
-  private readonly parts: Buffer[] = [];
+  readonly entries: PackedBlob[] = [];
+  private buf: Buffer;
+  /** The header's plaintext, built as blobs are added. */
+  private header: Buffer = Buffer.allocUnsafeSlow(ENTRY_SIZE * 1024);
   size = 0;
 
-  constructor(readonly type: BlobType) {}
+  constructor(
+    readonly type: BlobType,
+    capacity = 1024 * 1024,
+  ) {
+    this.buf = Buffer.allocUnsafeSlow(capacity);
+  }
 
-  add(id: Buffer, compression: Compression, stored: Buffer, rawLength: number): void {
-    this.entries.push({ type: this.type, compression, length: stored.length, rawLength, id, offset: this.size });
-    this.parts.push(stored);
+  private reserve(extra: number): void {
+    if (this.size + extra <= this.buf.length) return;
+    const grown = Buffer.allocUnsafeSlow(Math.max(this.size + extra, Math.ceil(this.buf.length * 1.5)));
+    this.buf.copy(grown, 0, 0, this.size);
+    this.buf = grown;
+  }
+
+  add(id: Uint8Array, compression: Compression, stored: Uint8Array, rawLength: number): void {
+    this.reserve(stored.length);
+    this.buf.set(stored, this.size);
+    const o = this.entries.length * ENTRY_SIZE;
+    if (o + ENTRY_SIZE > this.header.length) {
+      const grown = Buffer.allocUnsafeSlow(this.header.length * 2);
+      this.header.copy(grown, 0, 0, o);
+      this.header = grown;
+    }
+    this.header.writeUInt8(this.type, o);
+    this.header.writeUInt8(compression, o + 1);
+    this.header.writeUInt32LE(stored.length, o + 2);
+    this.header.writeUInt32LE(rawLength, o + 6);
+    this.header.set(id, o + 10);
+    this.entries.push({ id: hex(id), compression, length: stored.length, rawLength, offset: this.size });
     this.size += stored.length;
   }
 
@@ -47,20 +86,12 @@ export class PackBuilder {
   }
 
   finish(keys: RepoKeys): FinishedPack {
-    const header = Buffer.alloc(this.entries.length * ENTRY_SIZE);
-    this.entries.forEach((e, i) => {
-      const o = i * ENTRY_SIZE;
-      header.writeUInt8(e.type, o);
-      header.writeUInt8(e.compression, o + 1);
-      header.writeUInt32LE(e.length, o + 2);
-      header.writeUInt32LE(e.rawLength, o + 6);
-      e.id.copy(header, o + 10);
-    });
-    const sealed = seal(keys, 'pack-header', header, false);
-    const trailer = Buffer.alloc(TRAILER_SIZE);
-    trailer.writeUInt32LE(sealed.length, 0);
-    MAGIC.copy(trailer, 4);
-    const bytes = Buffer.concat([...this.parts, sealed, trailer]);
+    const sealed = seal(keys, 'pack-header', this.header.subarray(0, this.entries.length * ENTRY_SIZE), false);
+    this.reserve(sealed.length + TRAILER_SIZE);
+    sealed.copy(this.buf, this.size);
+    this.buf.writeUInt32LE(sealed.length, this.size + sealed.length);
+    MAGIC.copy(this.buf, this.size + sealed.length + 4);
+    const bytes = this.buf.subarray(0, this.size + sealed.length + TRAILER_SIZE);
     return { id: createHash('sha256').update(bytes).digest('hex'), bytes, type: this.type, entries: this.entries };
   }
 }

@@ -153,7 +153,7 @@ export async function prune(repo: Repository, options: PruneOptions = {}): Promi
         id: pack.id,
         size: pack.bytes.length,
         type,
-        blobs: pack.entries.map((e) => ({ id: hex(e.id), o: e.offset, l: e.length, r: e.rawLength, c: e.compression })),
+        blobs: pack.entries.map((e) => ({ id: e.id, o: e.offset, l: e.length, r: e.rawLength, c: e.compression })),
       });
     };
     for (const p of plans.values()) {

@@ -279,92 +279,68 @@ export class Repository {
 
   // ---- blobs -----------------------------------------------------------------------------
 
-  /** @internal Reads, decrypts and verifies one blob through the index. */
-  async readBlob(type: BlobType, id: string): Promise<Buffer> {
+  /** Where a blob is; a blob the index lacks means the repository is missing data. */
+  private locate(type: BlobType, id: string): BlobLocation {
     const loc = isId(id) ? this.index.get(keyFromHex(type, id)) : undefined;
     if (!loc) {
       throw new TidemarkError(
         'corrupt',
         `${type === BlobType.Tree ? 'tree' : 'data'} blob ${id} is not in the repository's index`,
-        {
-          hint: 'The repository is missing data; run `tidemark check`.',
-          details: { blob: id },
-        },
+        { hint: 'The repository is missing data; run `tidemark check`.', details: { blob: id } },
       );
     }
-    const name = packName(loc.pack);
-    let stored: Buffer;
+    return loc;
+  }
+
+  /** A byte range of a pack; a missing pack is damage, not a missing file. */
+  private async packRange(pack: string, offset: number, length: number): Promise<Buffer> {
     try {
-      stored = await this.backend.get(name, { offset: loc.offset, length: loc.length });
+      return await this.backend.get(packName(pack), { offset, length });
     } catch (e) {
-      if (e instanceof TidemarkError && e.kind === 'not-found')
-        throw corrupt(name, 'the pack is missing', { blob: id });
+      if (e instanceof TidemarkError && e.kind === 'not-found') throw corrupt(packName(pack), 'the pack is missing');
       throw e;
     }
-    return decryptBlob(
-      this.keys,
-      type,
-      Buffer.from(id, 'hex'),
-      loc.compression,
-      stored,
-      loc.rawLength,
-      `blob ${id} in ${name}`,
-    );
+  }
+
+  private openBlob(type: BlobType, id: string, loc: BlobLocation, stored: Uint8Array): Buffer {
+    const what = `blob ${id} in ${packName(loc.pack)}`;
+    return decryptBlob(this.keys, type, Buffer.from(id, 'hex'), loc.compression, stored, loc.rawLength, what);
+  }
+
+  /** @internal Reads, decrypts and verifies one blob through the index. */
+  async readBlob(type: BlobType, id: string): Promise<Buffer> {
+    const loc = this.locate(type, id);
+    return this.openBlob(type, id, loc, await this.packRange(loc.pack, loc.offset, loc.length));
   }
 
   /**
    * @internal Reads many blobs with few backend calls: locations are grouped by pack and nearby
-   * ones fetched in one ranged read. Yields in pack order, not in the order given.
+   * ones fetched in one ranged read (gaps under 64 KiB, segments up to 8 MiB). Yields in pack
+   * order, not in the order given.
    */
   async *readBlobs(type: BlobType, ids: Iterable<string>): AsyncIterable<[string, Buffer]> {
     const byPack = new Map<string, Array<{ id: string; loc: BlobLocation }>>();
     for (const id of ids) {
-      const loc = isId(id) ? this.index.get(keyFromHex(type, id)) : undefined;
-      if (!loc) {
-        yield [id, await this.readBlob(type, id)]; // throws the missing-blob error
-        continue;
-      }
+      const loc = this.locate(type, id);
       const list = byPack.get(loc.pack);
       if (list) list.push({ id, loc });
       else byPack.set(loc.pack, [{ id, loc }]);
     }
     for (const [pack, wanted] of byPack) {
       wanted.sort((a, b) => a.loc.offset - b.loc.offset);
-      const name = packName(pack);
       for (let i = 0; i < wanted.length;) {
-        // one segment: blobs whose gaps are small, up to 8 MiB
-        let j = i + 1;
         const start = wanted[i]!.loc.offset;
         let end = start + wanted[i]!.loc.length;
-        while (
-          j < wanted.length &&
-          wanted[j]!.loc.offset - end < 64 * 1024 &&
-          wanted[j]!.loc.offset + wanted[j]!.loc.length - start < 8 * 1024 * 1024
-        ) {
-          end = Math.max(end, wanted[j]!.loc.offset + wanted[j]!.loc.length);
-          j++;
+        let j = i + 1;
+        for (; j < wanted.length; j++) {
+          const { offset, length } = wanted[j]!.loc;
+          if (offset - end >= 64 * 1024 || offset + length - start > 8 * 1024 * 1024) break;
+          end = Math.max(end, offset + length);
         }
-        let segment: Buffer;
-        try {
-          segment = await this.backend.get(name, { offset: start, length: end - start });
-        } catch (e) {
-          if (e instanceof TidemarkError && e.kind === 'not-found') throw corrupt(name, 'the pack is missing');
-          throw e;
-        }
+        const segment = await this.packRange(pack, start, end - start);
         for (const { id, loc } of wanted.slice(i, j)) {
-          const stored = segment.subarray(loc.offset - start, loc.offset - start + loc.length);
-          yield [
-            id,
-            decryptBlob(
-              this.keys,
-              type,
-              Buffer.from(id, 'hex'),
-              loc.compression,
-              stored,
-              loc.rawLength,
-              `blob ${id} in ${name}`,
-            ),
-          ];
+          const from = loc.offset - start;
+          yield [id, this.openBlob(type, id, loc, segment.subarray(from, from + loc.length))];
         }
         i = j;
       }

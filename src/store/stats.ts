@@ -23,9 +23,10 @@ export interface RepoStats {
 }
 
 export async function repoStats(repo: Repository): Promise<RepoStats> {
-  return repo.withLock(false, async () => {
+  return repo.withLock(false, async (lock) => {
     const sum = async (prefix: string) => {
-      const files = await listAll(repo.backend, prefix);
+      // our own lock is not part of what the repository holds
+      const files = (await listAll(repo.backend, prefix)).filter((f) => f.name !== lock.file);
       return { count: files.length, bytes: files.reduce((n, f) => n + f.size, 0) };
     };
     const [keys, locks, index, data, snaps, config] = await Promise.all([

@@ -172,14 +172,18 @@ export class RepoSnapshotWriter implements SnapshotWriter {
     const key = blobKey(type, id);
     const idHex = hex(id);
     this.stats.bytesIn += plain.length;
-    if (this.pending.has(key) || this.repo.index.has(key)) {
+    if (this.pending.has(key) || this.repo.index.hasId(type, id)) {
       this.stats.blobsDeduplicated++;
       return { id: idHex, size: plain.length, compression: undefined };
     }
     const packed =
       mode === 'auto' ? compressIfWorth(plain, level) : { codec: Compression.None, bytes: Buffer.from(plain) };
     const stored = encryptBlob(this.repo.keys, type, id, packed.codec, packed.bytes);
-    const packer = (this.packers[type] ??= new PackBuilder(type));
+    // data packs fill fast: room for a whole pack at once; tree packs fill slowly: grow as needed
+    const packer = (this.packers[type] ??= new PackBuilder(
+      type,
+      type === BlobType.Data ? this.repo.config.packSize + 64 * 1024 : 1024 * 1024,
+    ));
     packer.add(id, packed.codec, stored, plain.length);
     this.pending.add(key);
     this.stats.blobsAdded++;
@@ -210,7 +214,7 @@ export class RepoSnapshotWriter implements SnapshotWriter {
       id: pack.id,
       size: pack.bytes.length,
       type: pack.type,
-      blobs: pack.entries.map((e) => ({ id: hex(e.id), o: e.offset, l: e.length, r: e.rawLength, c: e.compression })),
+      blobs: pack.entries.map((e) => ({ id: e.id, o: e.offset, l: e.length, r: e.rawLength, c: e.compression })),
     });
     this.uploadedBlobs += pack.entries.length;
     this.stats.packsWritten++;
@@ -271,7 +275,7 @@ export class RepoSnapshotWriter implements SnapshotWriter {
     const id = await this.writeSnapshot(root, reason, stats);
     const superseded = this.ownCheckpoints;
     this.ownCheckpoints = [id];
-    for (const old of superseded) await this.repo.backend.delete(`snapshots/${old}`);
+    await this.deleteSuperseded(superseded);
     return id;
   }
 
@@ -287,11 +291,25 @@ export class RepoSnapshotWriter implements SnapshotWriter {
           superseded.add(s.id);
         }
       }
-      for (const old of superseded) await this.repo.backend.delete(`snapshots/${old}`);
+      await this.deleteSuperseded(superseded);
       return id;
     } finally {
       this.closed = true;
       await this.lock.release();
+    }
+  }
+
+  /**
+   * Deletes checkpoints a newer snapshot supersedes. Best effort: the new snapshot is already
+   * durable, and a checkpoint left behind is removed by a later run or by forget.
+   */
+  private async deleteSuperseded(ids: Iterable<SnapshotId>): Promise<void> {
+    for (const old of ids) {
+      try {
+        await this.repo.backend.delete(`snapshots/${old}`);
+      } catch (e) {
+        this.repo.logger.warn('could not delete a superseded checkpoint', { snapshot: old, error: String(e) });
+      }
     }
   }
 

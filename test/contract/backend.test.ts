@@ -197,3 +197,42 @@ describe('fs backend specifics', () => {
     }
   });
 });
+
+describe('a repository on S3 (s3rver)', () => {
+  it('writes snapshots, reads them back and checks clean, data included', async () => {
+    const { Repository, check, passphrase } = await import('../../src/store/index.js');
+    const client = new S3Client(s3rverClientConfig(s3!));
+    const backend = new S3Backend({
+      bucket: s3!.bucket,
+      prefix: `repo-${randomBytes(4).toString('hex')}`,
+      client,
+      listPageSize: 5,
+    });
+    const repo = await Repository.init(backend, passphrase('s3 passphrase'), {
+      scrypt: { n: 1024, r: 8, p: 1 },
+      chunker: { min: 16 * 1024, avg: 64 * 1024, max: 256 * 1024 },
+      packSize: 64 * 1024,
+    });
+    const w = await repo.openSnapshotWriter({ labels: { site: 's3' } });
+    const file = randomBytes(300_000);
+    const f = await w.putFile([file]);
+    const r = await w.putRecord({ hello: 'world' });
+    const id = await w.finish(
+      await w.writeTree([
+        { name: 'f', type: 'file', ...f },
+        { name: 'r', type: 'record', blob: r.id, size: r.size },
+      ]),
+    );
+    const reader = await (await Repository.open(backend, passphrase('s3 passphrase'))).openSnapshotReader(id);
+    const entry = await reader.lookup(['f']);
+    const parts: Buffer[] = [];
+    for await (const c of reader.readFile(entry as Extract<typeof entry, { type: 'file' }> & object)) parts.push(c);
+    expect(Buffer.concat(parts).equals(file)).toBe(true);
+    expect(await reader.readRecord(r.id)).toEqual({ hello: 'world' });
+    await reader.close();
+    const report = await check(repo, { readData: true });
+    expect(report.errors).toEqual([]);
+    expect(report.counts.packsRead).toBeGreaterThan(3);
+    client.destroy();
+  });
+});

@@ -22,8 +22,8 @@ const isAlive = (pid: number) => {
   }
 };
 
-export const recordName = (i: number) => `r${String(i).padStart(5, '0')}`;
-export const fileName = (i: number) => `f${String(i).padStart(5, '0')}`;
+const recordName = (i: number) => `r${String(i).padStart(5, '0')}`;
+const fileName = (i: number) => `f${String(i).padStart(5, '0')}`;
 
 async function main(): Promise<void> {
   const repo = await Repository.open(new FsBackend(dir!), cred(), {

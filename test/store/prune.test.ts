@@ -10,7 +10,16 @@ import {
   prune,
   repoStats,
 } from '../../src/store/index.js';
-import { FaultyBackend, type IssueRecord, issue, newRepo, noise, snapshotOf, totalBytes } from './helpers.js';
+import {
+  FaultyBackend,
+  type IssueRecord,
+  issue,
+  newRepo,
+  noise,
+  snapshotOf,
+  totalBytes,
+  writeIssues,
+} from './helpers.js';
 
 /** Every record of a snapshot, by path. */
 async function contents(repo: Repository, id: string): Promise<Map<string, unknown>> {
@@ -61,19 +70,30 @@ describe('forget + prune', () => {
 
   it('forget removes a checkpoint once its group has a newer complete snapshot, and never counts it', async () => {
     const clock = new FakeClock(Date.UTC(2026, 2, 1));
-    const repo = await newRepo(new MemBackend(), { clock });
+    const faulty = new FaultyBackend(new MemBackend());
+    const repo = await newRepo(faulty, { clock });
     const labels = { site: 'acme' };
     const w = await repo.openSnapshotWriter({ labels });
-    const { writeIssues } = await import('./helpers.js');
     const cp = await w.checkpoint(await writeIssues(w, range(0, 3)));
     await w.abort();
     clock.advance(1000);
     // a checkpoint newer than every complete snapshot stays
     expect((await forget(repo, { last: 1 })).removed).toEqual([]);
     clock.advance(1000);
-    const done = await snapshotOf(repo, labels, range(0, 5), clock.now());
+    // the next run writes its snapshot but cannot delete the checkpoint it supersedes (as if killed)
+    faulty.failOn(
+      'delete',
+      (n) => n.startsWith('snapshots/'),
+      () => new Error('killed'),
+    );
+    const w2 = await repo.openSnapshotWriter({ labels });
+    await w2.finish(await writeIssues(w2, range(0, 5)));
+    const snaps = await repo.listSnapshots();
+    expect(snaps).toHaveLength(2);
+    const done = snaps.find((s) => s.incomplete === undefined)!.id;
     const result = await forget(repo, { last: 1 });
     expect(result.removed).toEqual([cp]);
+    expect(result.groups[0]!.decisions.map((d) => d.snapshot.id)).toEqual([done]); // the checkpoint was not counted
     expect((await repo.listSnapshots()).map((s) => s.id)).toEqual([done]);
   });
 
@@ -122,8 +142,18 @@ describe('forget + prune', () => {
     const a = await snapshotOf(repo, { site: 's' }, range(0, 300));
     const b = await snapshotOf(repo, { site: 's' }, [...range(0, 290), ...range(290, 300, 1)]);
     await forgetSnapshots(repo, [a]);
-    const report = await prune(repo, { repackThreshold: 0.9 });
+    // threshold 100 %: only packs with no used blob at all go (and those are deleted, not repacked)
+    const report = await prune(repo, { repackThreshold: 1 });
     expect(report.packsRepacked).toBe(0);
+    expect(report.packsDeleted).toBeLessThanOrEqual(1); // at most a's own tree pack
+    // the 10 records only a held are still there, unused, inside the pack they share with b's records
+    const { overhead, blobBytes } = await packOverhead(repo);
+    expect(await totalBytes(repo.backend, 'data/')).toBe(blobBytes + overhead);
+    const used = new Set<string>();
+    const r = await repo.openSnapshotReader(b);
+    for await (const { entry } of r.walk()) if (entry.type === 'record') used.add(entry.blob);
+    await r.close();
+    expect([...repo.index.entries()].filter((e) => e.type === 0).length).toBe(used.size + 10);
     expect((await check(repo)).ok).toBe(true);
     expect((await contents(repo, b)).size).toBe(300);
   });

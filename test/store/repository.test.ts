@@ -137,6 +137,36 @@ describe('repository: snapshots, trees, records, files', () => {
     await reader.close();
   });
 
+  it('peeks at a big directory under construction (for checkpoints) and then finishes it', async () => {
+    const repo = await newRepo();
+    const w = await repo.openSnapshotWriter({ labels: { site: 's' } });
+    const blob = await w.putRecord({ x: 1 });
+    const builder = w.treeBuilder();
+    const name = (i: number) => `n${String(i).padStart(5, '0')}`;
+    for (let i = 0; i < 3000; i++) await builder.add({ name: name(i), type: 'record', blob: blob.id, size: blob.size });
+    const partial = await builder.peek();
+    const cp = await w.checkpoint(partial);
+    for (let i = 3000; i < 5000; i++)
+      await builder.add({ name: name(i), type: 'record', blob: blob.id, size: blob.size });
+    const done = await w.finish(await builder.finish());
+    const count = async (id: string) => {
+      const r = await repo.openSnapshotReader(id);
+      const names: string[] = [];
+      for await (const e of r.list()) names.push(e.name);
+      await r.close();
+      return names;
+    };
+    expect(await count(done)).toEqual(Array.from({ length: 5000 }, (_, i) => name(i)));
+    // the checkpoint was superseded by the finished snapshot, but its tree is still readable by id
+    const reader = await repo.openSnapshotReader(done);
+    const early: string[] = [];
+    for await (const e of reader.list(partial)) early.push(e.name);
+    await reader.close();
+    expect(early).toEqual(Array.from({ length: 3000 }, (_, i) => name(i)));
+    expect((await repo.listSnapshots()).map((s) => s.id)).toEqual([done]);
+    expect(cp).not.toBe(done);
+  });
+
   it('gives an unchanged directory the same tree id, and a one-entry change a different one', async () => {
     const repo = await newRepo();
     const issues = Array.from({ length: 300 }, (_, i) => issue(i));

@@ -14,6 +14,7 @@ import {
 } from '../../src/jira/index.js';
 import { runBackup, type BackupOptions, type BackupReport } from '../../src/backup/run.js';
 import { Repository, passphrase } from '../../src/store/index.js';
+import { FsBackend } from '../../src/store/backend/fs.js';
 import { MemBackend } from '../../src/store/backend/mem.js';
 import { DEMO_ADMIN_EMAIL, demoApp } from '../../src/simulator/auth/apps.js';
 import { simAuth } from '../../src/simulator/auth/service.js';
@@ -27,12 +28,18 @@ export interface BackupBench {
   site: Site;
   clock: FakeClock;
   repo: Repository;
-  backend: MemBackend;
+  backend: MemBackend | FsBackend;
   client(governor?: Partial<RateGovernorOptions>): JiraClient;
   backup(options?: Partial<BackupOptions>): Promise<BackupReport>;
 }
 
-export async function backupBench(options: CreateSimulatorOptions & { siteName?: string } = {}): Promise<BackupBench> {
+export interface BackupBenchOptions extends CreateSimulatorOptions {
+  siteName?: string;
+  /** A repository location (a directory) instead of memory; opened when it exists, else created. */
+  repoDir?: string;
+}
+
+export async function backupBench(options: BackupBenchOptions = {}): Promise<BackupBench> {
   const clock = (options.clock as FakeClock | undefined) ?? new FakeClock(T0, { autoAdvance: true });
   const sim = createSimulator({ seed: 1, size: 'tiny', ...options, clock, baseUrl: 'http://sim.test' });
   const site = [...sim.world.sites.values()].find((s) => s.name === (options.siteName ?? 'acme'))!;
@@ -54,8 +61,16 @@ export async function backupBench(options: CreateSimulatorOptions & { siteName?:
   });
   const oauth = { clientId: app.clientId, clientSecret: app.clientSecret, authBaseUrl: sim.urls.auth };
   const tokens = vault.provider('grant', (g) => refreshTokens(sim.inProcessFetch, oauth, g.refreshToken ?? ''));
-  const backend = new MemBackend();
-  const repo = await Repository.init(backend, passphrase('correct horse'), { clock, scrypt: { n: 1024, r: 8, p: 1 } });
+  const backend = options.repoDir ? new FsBackend(options.repoDir) : new MemBackend();
+  const existing = options.repoDir
+    ? await backend.stat('config').then(
+        () => true,
+        () => false,
+      )
+    : false;
+  const repo = existing
+    ? await Repository.open(backend, passphrase('correct horse'), { clock })
+    : await Repository.init(backend, passphrase('correct horse'), { clock, scrypt: { n: 1024, r: 8, p: 1 } });
   const client = (governor: Partial<RateGovernorOptions> = {}): JiraClient =>
     new JiraClient({
       cloudId: site.cloudId,

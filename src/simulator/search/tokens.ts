@@ -41,6 +41,9 @@ export function verifyToken<T>(secret: Buffer, purpose: string, token: string): 
   }
   const expected = mac(secret, data, purpose);
   if (sig.length !== expected.length || !timingSafeEqual(sig, expected)) return undefined;
+  // Base64url has several spellings of the same bytes (unused low bits in the last character):
+  // accept only the canonical one, so a changed token never passes.
+  if (sig.toString('base64url') !== token.slice(dot + 1)) return undefined;
   try {
     return JSON.parse(Buffer.from(data, 'base64url').toString('utf8')) as T;
   } catch {

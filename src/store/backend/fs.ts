@@ -68,9 +68,10 @@ export class FsBackend implements Backend {
     let handle: FileHandle | undefined;
     try {
       handle = await open(file, 'r');
-      const size = (await handle.stat()).size;
-      const want = length ?? Math.max(0, size - offset);
-      if (offset + want > size) throw shortRead(this.location, name, want, Math.max(0, size - offset));
+      // a ranged read needs no stat: a short read shows up as end of file
+      const size = length === undefined ? (await handle.stat()).size : undefined;
+      const want = length ?? Math.max(0, size! - offset);
+      if (size !== undefined && offset > size) throw shortRead(this.location, name, want, 0);
       const buf = Buffer.allocUnsafe(want);
       let done = 0;
       while (done < want) {
