@@ -3,7 +3,7 @@
  * canonical JSON, with volatile members removed so that an unchanged entity gives the same blob
  * in every snapshot; and the `meta` the catalog indexes (§6.9).
  */
-import type { Meta } from '../store/index.js';
+import type { BlobWriter, Meta, TreeEntry, TreeId } from '../store/index.js';
 
 type Json = Record<string, unknown>;
 
@@ -54,4 +54,40 @@ export function childMeta(
 /** Meta of a configuration or people record (`summary` is its name, for search). */
 export function configMeta(kind: string, id: string, name: unknown, project: string | null = null): Meta {
   return { kind, id, key: kind === 'project' ? project : null, project, updated: null, summary: str(name) };
+}
+
+/** One entity of a directory of records: `<id>` with `configMeta(kind, id, name, project)`. */
+export interface EntityRecord {
+  id: string;
+  name: unknown;
+  /** Key of the project it belongs to, if any. */
+  project?: string | null;
+  record: unknown;
+}
+
+/**
+ * Writes a directory of entity records, one per id (the first of duplicates wins), each stored as
+ * `stable(record)`. Returns the directory and the number of records.
+ */
+export async function writeRecordDir(
+  writer: BlobWriter,
+  kind: string,
+  list: readonly EntityRecord[],
+  extra: readonly TreeEntry[] = [],
+): Promise<{ tree: TreeId; count: number }> {
+  const entries: TreeEntry[] = [...extra];
+  const seen = new Set<string>();
+  for (const o of list) {
+    if (seen.has(o.id)) continue;
+    seen.add(o.id);
+    const stored = await writer.putRecord(stable(o.record));
+    entries.push({
+      name: o.id,
+      type: 'record',
+      blob: stored.id,
+      size: stored.size,
+      meta: configMeta(kind, o.id, o.name, o.project ?? null),
+    });
+  }
+  return { tree: await writer.writeTree(entries), count: seen.size };
 }

@@ -1,8 +1,9 @@
 /**
  * BackupRun: one backup of one site into the repository (docs/design.md §8).
  *
- * Phases: discovery → configuration → issues (id walk, change detection, hydration in groups with
- * checkpoints) → snapshot. A full run hydrates every issue; an incremental run hydrates new and
+ * Phases: discovery → configuration → people, Jira Software, JSM (`EXTRA_PHASES`, one top-level
+ * directory each) → issues (id walk, change detection, hydration in groups with checkpoints) →
+ * snapshot. A full run hydrates every issue; an incremental run hydrates new and
  * changed issues and reuses the parent snapshot's subtree for every other one. A run that finds a
  * checkpoint of its site continues it: finished issues are not fetched again.
  */
@@ -19,10 +20,13 @@ import {
 } from '../core/index.js';
 import type { JiraClient } from '../jira/index.js';
 import type { Labels, Repository, SnapshotReader, SnapshotWriter, TreeEntry, TreeId } from '../store/index.js';
+import { agilePhase } from './agile.js';
 import { backupConfiguration } from './config.js';
 import { Counts, DEFAULT_CONCURRENCY, type BackupContext, type Concurrency } from './context.js';
 import { detectChanges, knownIssue } from './changes.js';
 import { hydrateIssues, probeNewerIssues, walkIssueIds, type KnownAttachments, type KnownIssue } from './issues.js';
+import { jsmPhase } from './jsm.js';
+import { peoplePhase } from './people.js';
 import { stable } from './records.js';
 
 export interface BackupSite {
@@ -50,6 +54,11 @@ export interface BackupOptions {
   checkpointEvery?: number;
   /** Issues hydrated together (bulk fetches and list batches are shared within a group). Default 1,000. */
   groupSize?: number;
+  /**
+   * Users and groups (identity objects, 2 points each) are read again by an incremental run only
+   * when the parent's copy is at least this old. Full runs always read them. Default 7 days.
+   */
+  peopleMaxAgeMs?: number;
   tool: { version: string; mode: string };
 }
 
@@ -186,7 +195,7 @@ export async function runBackup(options: BackupOptions): Promise<BackupReport> {
     const extraEntries: TreeEntry[] = [];
     for (const phase of EXTRA_PHASES) {
       progress.emit({ type: 'phase', job: JOB, phase: phase.name, at: clock.now() });
-      const entry = await phase.run(ctx, { parent, mode, projects: config.projects });
+      const entry = await phase.run(ctx, { parent, mode, projects: config.projects, options });
       if (entry) extraEntries.push(entry);
     }
 
@@ -408,6 +417,8 @@ export interface PhaseInput {
   mode: 'full' | 'incremental';
   /** Projects found by the configuration phase. */
   projects: Array<{ id: string; key: string }>;
+  /** The run's options (e.g. `peopleMaxAgeMs`). */
+  options: Readonly<BackupOptions>;
 }
 
 /** A backup phase that writes one top-level directory of the snapshot (or nothing). */
@@ -417,4 +428,4 @@ export interface BackupPhase {
 }
 
 /** Phases after configuration and before issues, in order. */
-export const EXTRA_PHASES: BackupPhase[] = [];
+export const EXTRA_PHASES: BackupPhase[] = [peoplePhase, agilePhase, jsmPhase];

@@ -210,6 +210,15 @@ describe('GET /rest/agile/1.0/board/{boardId}/sprint', () => {
     expect(missing.status).toBe(404);
     expect(contractErrors('GET', route, missing)).toEqual([]);
   });
+
+  it('lists the sprints of a team-managed (simple) board', async () => {
+    const f = agileFixture();
+    f.site.data.boards.get(1)!.type = 'simple';
+    const res = await f.call('GET', `${A}/board/1/sprint`);
+    expect(res.status).toBe(200);
+    expect(contractErrors('GET', route, res)).toEqual([]);
+    expect((res.body as Page).values.map((s) => s.id)).toEqual([1, 2, 3, 4]);
+  });
 });
 
 describe('board issues and backlog', () => {
@@ -339,6 +348,20 @@ describe('board properties, sprints and sprint issues', () => {
       const res2 = await f.call('GET', path);
       expect(res2.status).toBe(status);
       expect(contractErrors('GET', route, res2)).toEqual([]);
+    }
+  });
+
+  it('reads a board property value; 404 for an unknown key or a board the caller cannot view', async () => {
+    const f = agileFixture();
+    const route = `${A}/board/{boardId}/properties/{propertyKey}`;
+    const res = await f.call('GET', `${A}/board/1/properties/board.color`);
+    expect(res.status).toBe(200);
+    expect(contractErrors('GET', route, res)).toEqual([]);
+    expect(res.body).toEqual({ key: 'board.color', value: 'blue' });
+    for (const path of [`${A}/board/1/properties/board.size`, `${A}/board/77/properties/board.color`]) {
+      const missing = await f.call('GET', path);
+      expect(missing.status).toBe(404);
+      expect(contractErrors('GET', route, missing)).toEqual([]);
     }
   });
 

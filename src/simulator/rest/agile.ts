@@ -268,7 +268,8 @@ function boardConfiguration(ctx: RouteContext): RouteResult {
 
 function boardSprintList(ctx: RouteContext): RouteResult {
   const board = requireBoard(ctx);
-  if (board.type !== 'scrum') throw jiraError(400, ['The board does not support sprints']);
+  // Kanban boards have no sprints; team-managed (`simple`) boards list theirs as scrum boards do.
+  if (board.type === 'kanban') throw jiraError(400, ['The board does not support sprints']);
   const states = ctx.query
     .getAll('state')
     .flatMap((s) => s.split(','))
@@ -366,6 +367,14 @@ function boardPropertyKeys(ctx: RouteContext): RouteResult {
       })),
     },
   };
+}
+
+function boardProperty(ctx: RouteContext): RouteResult {
+  const board = requireBoard(ctx);
+  const key = ctx.params.propertyKey ?? '';
+  if (!board.properties.has(key))
+    throw jiraError(404, [`The property with key '${key}' does not exist on board ${board.id}.`]);
+  return { body: { key, value: board.properties.get(key) }, objects: 1 };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -619,6 +628,7 @@ export function registerAgileRoutes(table: RouteTable): void {
   table.get(`${A}/board/{boardId}/backlog`, boardBacklog);
   table.get(`${A}/board/{boardId}/issue`, boardIssueList);
   table.get(`${A}/board/{boardId}/properties`, boardPropertyKeys);
+  table.get(`${A}/board/{boardId}/properties/{propertyKey}`, boardProperty);
   table.get(`${A}/sprint/{sprintId}`, getSprint);
   table.get(`${A}/sprint/{sprintId}/issue`, sprintIssueList);
   table.post(`${A}/sprint`, { handler: postSprint, write: true });
