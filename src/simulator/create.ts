@@ -17,6 +17,7 @@ import { limitsParts, type LimitsPartsOptions } from './limits/parts.js';
 import { createMediaHost } from './media.js';
 import { registerAgileRoutes } from './rest/agile.js';
 import { registerAttachmentRoutes } from './rest/attachments.js';
+import { registerAuditRoutes } from './rest/audit.js';
 import { registerCommentRoutes } from './rest/comments.js';
 import { registerConfigRoutes } from './rest/config-routes.js';
 import { registerIdentityRoutes } from './rest/identity.js';
@@ -70,6 +71,7 @@ export function simulatorParts(
       registerWorklogRoutes,
       registerAttachmentRoutes,
       registerWriteRoutes,
+      registerAuditRoutes,
     ],
     control: [limitsControl, authControl, worldControl],
     media: createMediaHost,

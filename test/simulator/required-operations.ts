@@ -184,6 +184,7 @@ export const REQUIRED_OPERATIONS: Record<string, string[]> = {
     'GET /rest/servicedeskapi/request/{issueIdOrKey}/comment/{commentId}',
     'POST /rest/servicedeskapi/request/{issueIdOrKey}/comment',
   ],
+  audit: ['GET /rest/api/3/auditing/record'],
   webhooks: [
     'POST /rest/api/3/webhook',
     'GET /rest/api/3/webhook',

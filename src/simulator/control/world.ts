@@ -352,6 +352,10 @@ export function applyOp(ctx: m.MutationContext, op: Op): Record<string, unknown>
       m.updateProject(ctx, p, patch);
       return { projectId: p.id, key: p.key };
     }
+    case 'project-delete': {
+      const p = m.deleteProject(ctx, projectOf(site, op));
+      return { projectId: p.id, key: p.key };
+    }
     case 'component-create': {
       const c = m.createComponent(ctx, projectOf(site, op), {
         name: str(op, 'name'),

@@ -14,7 +14,8 @@
  * LexoRank-like string whose plain string order is the rank order.
  */
 import { jiraError } from '../http/errors.js';
-import { emitSiteEvent } from '../world/events.js';
+import { type AuditValues, valuesChanged, valuesSet } from '../world/audit.js';
+import { type ConfigChange, emitSiteEvent } from '../world/events.js';
 import { nextId } from '../world/factory.js';
 import type { ChangeItem, FieldDef, Issue, Sprint } from '../world/site.js';
 import type { Site } from '../world/types.js';
@@ -259,6 +260,35 @@ export interface SprintInput {
   goal?: string;
 }
 
+/** A sprint as the audit log shows it (world/audit.ts). */
+function sprintValues(sprint: Sprint): AuditValues {
+  const iso = (ms: number | undefined): string | undefined =>
+    ms === undefined ? undefined : new Date(ms).toISOString();
+  return {
+    Name: sprint.name,
+    Goal: sprint.goal,
+    'Start date': iso(sprint.startDate),
+    'End date': iso(sprint.endDate),
+    State: sprint.state,
+  };
+}
+
+function sprintChange(site: Site, sprint: Sprint, action: ConfigChange['action'], before?: AuditValues): ConfigChange {
+  const board = site.data.boards.get(sprint.originBoardId);
+  const after = sprintValues(sprint);
+  const changedValues = action === 'deleted' ? [] : before ? valuesChanged(before, after) : valuesSet(after);
+  return {
+    action,
+    object: {
+      id: String(sprint.id),
+      name: sprint.name,
+      ...(board ? { parentId: String(board.id), parentName: board.name } : {}),
+    },
+    changedValues,
+    ...(action === 'updated' && changedValues.length === 0 ? { noop: true } : {}),
+  };
+}
+
 function checkName(name: string): string {
   const trimmed = name.trim();
   if (trimmed === '') throw jiraError(400, [], { name: 'The sprint name must not be empty.' });
@@ -287,7 +317,7 @@ export function createSprint(site: Site, actorId: string, at: number, input: Spr
   if (input.endDate !== undefined) sprint.endDate = input.endDate;
   if (input.goal !== undefined && input.goal !== '') sprint.goal = input.goal;
   site.data.sprints.set(sprint.id, sprint);
-  emitSiteEvent(site, { type: 'sprint_created', at, actorId, sprint });
+  emitSiteEvent(site, { type: 'sprint_created', at, actorId, sprint, change: sprintChange(site, sprint, 'created') });
   return sprint;
 }
 
@@ -318,6 +348,7 @@ function setOpt<K extends 'goal' | 'startDate' | 'endDate'>(s: Sprint, key: K, v
 export function updateSprint(site: Site, actorId: string, at: number, sprintId: number, change: SprintChange): Sprint {
   const sprint = requireSprint(site, sprintId);
   const name = change.name === undefined ? undefined : checkName(change.name);
+  const before = sprintValues(sprint);
   const from = sprint.state;
   const to = change.state ?? from;
 
@@ -325,7 +356,13 @@ export function updateSprint(site: Site, actorId: string, at: number, sprintId: 
     if (to !== 'closed') throw jiraError(400, [`A closed sprint cannot be reopened (state '${to}' requested).`]);
     if (name !== undefined) sprint.name = name;
     setOpt(sprint, 'goal', change.goal);
-    emitSiteEvent(site, { type: 'sprint_updated', at, actorId, sprint });
+    emitSiteEvent(site, {
+      type: 'sprint_updated',
+      at,
+      actorId,
+      sprint,
+      change: sprintChange(site, sprint, 'updated', before),
+    });
     return sprint;
   }
 
@@ -354,7 +391,7 @@ export function updateSprint(site: Site, actorId: string, at: number, sprintId: 
   sprint.state = to;
   if (from === 'active' && to === 'closed') sprint.completeDate = at;
   const type = from === to ? 'sprint_updated' : to === 'active' ? 'sprint_started' : 'sprint_closed';
-  emitSiteEvent(site, { type, at, actorId, sprint });
+  emitSiteEvent(site, { type, at, actorId, sprint, change: sprintChange(site, sprint, 'updated', before) });
   return sprint;
 }
 
@@ -382,7 +419,7 @@ export function deleteSprint(site: Site, actorId: string, at: number, sprintId: 
     }
   }
   site.data.sprints.delete(sprintId);
-  emitSiteEvent(site, { type: 'sprint_deleted', at, actorId, sprint });
+  emitSiteEvent(site, { type: 'sprint_deleted', at, actorId, sprint, change: sprintChange(site, sprint, 'deleted') });
 }
 
 // ---------------------------------------------------------------------------------------------

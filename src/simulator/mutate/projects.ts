@@ -11,9 +11,19 @@
  * resolving.
  */
 import { notFound } from '../http/errors.js';
-import { emitSiteEvent } from '../world/events.js';
+import { type AuditValues, auditItem, valuesChanged, valuesSet } from '../world/audit.js';
+import { type ConfigChange, emitSiteEvent } from '../world/events.js';
 import { nextId } from '../world/factory.js';
-import type { Component, IssueType, Project, ProjectTypeKey, Status, Version, Workflow } from '../world/site.js';
+import type {
+  AuditItem,
+  Component,
+  IssueType,
+  Project,
+  ProjectTypeKey,
+  Status,
+  Version,
+  Workflow,
+} from '../world/site.js';
 import { stableUuid } from '../generator/prng.js';
 import { type MutationContext, failure, touch, validation } from './context.js';
 
@@ -66,6 +76,96 @@ function checkName(ctx: MutationContext, name: string, self?: Project): void {
 function first<T>(map: Map<string, T>, pick?: (v: T) => boolean): string | undefined {
   for (const [id, v] of map) if (!pick || pick(v)) return id;
   return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Audit views (world/audit.ts): the values of an object as the audit log shows them
+
+function projectValues(ctx: MutationContext, p: Project): AuditValues {
+  return {
+    Name: p.name,
+    Key: p.key,
+    Description: p.description,
+    'Project lead': p.leadAccountId,
+    'Default assignee': p.assigneeType === 'PROJECT_LEAD' ? 'Project lead' : 'Unassigned',
+    'Project type': p.projectTypeKey,
+    'Project category': p.categoryId ? ctx.site.data.projectCategories.get(p.categoryId)?.name : undefined,
+    URL: p.url,
+  };
+}
+
+function projectItem(p: Project): AuditItem {
+  return auditItem('PROJECT', p.id, p.name);
+}
+
+function projectChange(
+  ctx: MutationContext,
+  p: Project,
+  action: ConfigChange['action'],
+  before?: AuditValues,
+): ConfigChange {
+  const after = projectValues(ctx, p);
+  const changedValues = action === 'deleted' ? [] : before ? valuesChanged(before, after) : valuesSet(after);
+  return {
+    action,
+    object: { id: p.id, name: p.name },
+    changedValues,
+    ...(action === 'updated' && changedValues.length === 0 ? { noop: true } : {}),
+  };
+}
+
+function componentValues(c: Component): AuditValues {
+  return {
+    Name: c.name,
+    Description: c.description,
+    'Component lead': c.leadAccountId,
+    'Default assignee': c.assigneeType,
+  };
+}
+
+function componentChange(
+  project: Project,
+  c: Component,
+  action: ConfigChange['action'],
+  before?: AuditValues,
+): ConfigChange {
+  const after = componentValues(c);
+  const changedValues = action === 'deleted' ? [] : before ? valuesChanged(before, after) : valuesSet(after);
+  return {
+    action,
+    object: { id: c.id, name: c.name },
+    changedValues,
+    associated: [projectItem(project)],
+    ...(action === 'updated' && changedValues.length === 0 ? { noop: true } : {}),
+  };
+}
+
+function versionValues(v: Version): AuditValues {
+  return {
+    Name: v.name,
+    Description: v.description,
+    'Start date': v.startDate,
+    'Release date': v.releaseDate,
+    Released: v.released ? 'true' : undefined,
+    Archived: v.archived ? 'true' : undefined,
+  };
+}
+
+function versionChange(
+  project: Project,
+  v: Version,
+  action: ConfigChange['action'],
+  before?: AuditValues,
+): ConfigChange {
+  const after = versionValues(v);
+  const changedValues = action === 'deleted' ? [] : before ? valuesChanged(before, after) : valuesSet(after);
+  return {
+    action,
+    object: { id: v.id, name: v.name },
+    changedValues,
+    associated: [projectItem(project)],
+    ...(action === 'updated' && changedValues.length === 0 ? { noop: true } : {}),
+  };
 }
 
 function defaultSchemes(ctx: MutationContext): Partial<ProjectSchemes> {
@@ -214,7 +314,13 @@ export function createProject(ctx: MutationContext, input: CreateProjectInput): 
   }
   d.projects.set(id, project);
   d.projectKeys.set(project.key, id);
-  emitSiteEvent(ctx.site, { type: 'project_created', at: ctx.now, actorId: ctx.actorId, projectId: id });
+  emitSiteEvent(ctx.site, {
+    type: 'project_created',
+    at: ctx.now,
+    actorId: ctx.actorId,
+    projectId: id,
+    change: projectChange(ctx, project, 'created'),
+  });
   return project;
 }
 
@@ -236,6 +342,7 @@ export function updateProject(ctx: MutationContext, project: Project, input: Upd
     validation('projectLead', 'The project lead must be a valid user.');
   if (input.categoryId && !d.projectCategories.has(input.categoryId))
     validation('projectCategory', 'The project category does not exist.');
+  const before = projectValues(ctx, project);
   if (input.key !== undefined && input.key !== project.key) {
     const oldKey = project.key;
     project.previousKeys.push(oldKey);
@@ -258,7 +365,32 @@ export function updateProject(ctx: MutationContext, project: Project, input: Upd
   else if (input.categoryId !== undefined) project.categoryId = input.categoryId;
   if (input.url === null) delete project.url;
   else if (input.url !== undefined) project.url = input.url;
-  emitSiteEvent(ctx.site, { type: 'project_updated', at: ctx.now, actorId: ctx.actorId, projectId: project.id });
+  emitSiteEvent(ctx.site, {
+    type: 'project_updated',
+    at: ctx.now,
+    actorId: ctx.actorId,
+    projectId: project.id,
+    change: projectChange(ctx, project, 'updated', before),
+  });
+  return project;
+}
+
+/**
+ * Moves a project to the trash (Jira's default deletion, undoable for 60 days): it disappears from
+ * every read but `/project/search?status=deleted`, and its key stays taken.
+ */
+export function deleteProject(ctx: MutationContext, project: Project): Project {
+  if (project.status === 'deleted') throw notFound(`No project could be found with key '${project.key}'.`);
+  project.status = 'deleted';
+  project.deletedAt = ctx.now;
+  project.deletedById = ctx.actorId;
+  emitSiteEvent(ctx.site, {
+    type: 'project_deleted',
+    at: ctx.now,
+    actorId: ctx.actorId,
+    projectId: project.id,
+    change: projectChange(ctx, project, 'deleted'),
+  });
   return project;
 }
 
@@ -299,6 +431,7 @@ export function createComponent(ctx: MutationContext, project: Project, input: C
     actorId: ctx.actorId,
     kind: 'component',
     id: component.id,
+    change: componentChange(project, component, 'created'),
   });
   return component;
 }
@@ -316,6 +449,7 @@ export function updateComponent(ctx: MutationContext, componentId: string, input
   if (input.name !== undefined) checkComponentName(project, input.name, component);
   if (input.leadAccountId !== undefined && !ctx.world.accounts.has(input.leadAccountId))
     validation('leadAccountId', 'The user does not exist.');
+  const before = componentValues(component);
   if (input.name !== undefined) component.name = input.name;
   if (input.description !== undefined) component.description = input.description;
   if (input.leadAccountId !== undefined) component.leadAccountId = input.leadAccountId;
@@ -326,6 +460,7 @@ export function updateComponent(ctx: MutationContext, componentId: string, input
     actorId: ctx.actorId,
     kind: 'component',
     id: component.id,
+    change: componentChange(project, component, 'updated', before),
   });
   return component;
 }
@@ -367,6 +502,7 @@ export function deleteComponent(
     actorId: ctx.actorId,
     kind: 'component',
     id: componentId,
+    change: componentChange(project, component, 'deleted'),
   });
   return component;
 }
@@ -412,7 +548,13 @@ export function createVersion(ctx: MutationContext, project: Project, input: Ver
   if (input.startDate) version.startDate = input.startDate;
   if (input.releaseDate) version.releaseDate = input.releaseDate;
   project.versions.set(version.id, version);
-  emitSiteEvent(ctx.site, { type: 'jira:version_created', at: ctx.now, actorId: ctx.actorId, version });
+  emitSiteEvent(ctx.site, {
+    type: 'jira:version_created',
+    at: ctx.now,
+    actorId: ctx.actorId,
+    version,
+    change: versionChange(project, version, 'created'),
+  });
   return version;
 }
 
@@ -428,6 +570,7 @@ export function updateVersion(ctx: MutationContext, versionId: string, input: Pa
   const { project, version } = findVersion(ctx, versionId);
   checkVersion(project, input, version);
   const releasing = input.released === true && !version.released;
+  const before = versionValues(version);
   if (input.name !== undefined) version.name = input.name;
   if (input.description !== undefined) version.description = input.description;
   if (input.startDate !== undefined) version.startDate = input.startDate;
@@ -439,6 +582,7 @@ export function updateVersion(ctx: MutationContext, versionId: string, input: Pa
     at: ctx.now,
     actorId: ctx.actorId,
     version,
+    change: versionChange(project, version, 'updated', before),
   });
   return version;
 }
@@ -455,6 +599,12 @@ export function deleteVersion(
   replaceInIssues(ctx, project, 'fixVersions', versionId, options.moveFixIssuesTo);
   replaceInIssues(ctx, project, 'versions', versionId, options.moveAffectedIssuesTo);
   project.versions.delete(versionId);
-  emitSiteEvent(ctx.site, { type: 'jira:version_deleted', at: ctx.now, actorId: ctx.actorId, version });
+  emitSiteEvent(ctx.site, {
+    type: 'jira:version_deleted',
+    at: ctx.now,
+    actorId: ctx.actorId,
+    version,
+    change: versionChange(project, version, 'deleted'),
+  });
   return version;
 }

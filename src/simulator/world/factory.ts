@@ -21,6 +21,7 @@ export const DEFAULT_SETTINGS: SiteSettings = {
   subtasksEnabled: true,
   issueLinkingEnabled: true,
   timeZone: 'UTC',
+  plan: 'standard',
 };
 
 /** First ids, in the ranges Jira Cloud uses. */
@@ -43,6 +44,7 @@ export function initialIds(): IdCounters {
     dashboard: 10000,
     webhook: 1,
     generic: 10000,
+    audit: 0,
   };
 }
 
@@ -93,6 +95,7 @@ export function emptySiteData(settings: Partial<SiteSettings> = {}): SiteData {
     requestTypes: new Map(),
     webhooks: new Map(),
     userProperties: new Map(),
+    auditRecords: [],
   };
 }
 

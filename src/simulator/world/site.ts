@@ -638,7 +638,50 @@ export interface WebhookRegistration {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Audit log
+
+/** An object named by an audit record (AssociatedItemBean): the changed object or one involved. */
+export interface AuditItem {
+  id: string;
+  name: string;
+  /** 'PROJECT', 'PROJECT_COMPONENT', 'VERSION', 'USER', 'GROUP', 'CUSTOM_FIELD', … */
+  typeName: string;
+  parentId?: string;
+  parentName?: string;
+}
+
+/** One changed value of an audit record (ChangedValueBean); absent = no value on that side. */
+export interface AuditChangedValue {
+  fieldName: string;
+  changedFrom?: string;
+  changedTo?: string;
+}
+
+/**
+ * One entry of the site's audit log (GET /auditing/record), written from configuration
+ * SiteEvents by world/audit.ts. Issue-level changes and filters are never recorded.
+ */
+export interface AuditRecord {
+  /** Sequential per site (IdCounters.audit). */
+  id: number;
+  summary: string;
+  /** Epoch ms. */
+  created: number;
+  category: string;
+  eventSource: string;
+  authorAccountId: string;
+  objectItem: AuditItem;
+  associatedItems: AuditItem[];
+  changedValues: AuditChangedValue[];
+  remoteAddress?: string;
+  description?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
 // The site
+
+/** The site's Jira plan; audit logs are not available when every Jira product is on Free. */
+export type SitePlan = 'free' | 'standard' | 'premium' | 'enterprise';
 
 export interface SiteSettings {
   timeTrackingEnabled: boolean;
@@ -651,6 +694,8 @@ export interface SiteSettings {
   issueLinkingEnabled: boolean;
   /** Jira's default time zone for rendered timestamps. */
   timeZone: string;
+  /** The plan of the site's Jira products (one plan for all of them here). */
+  plan: SitePlan;
 }
 
 /** One worklog change, for the /worklog/updated and /worklog/deleted feeds (append-only, time order). */
@@ -679,6 +724,8 @@ export interface IdCounters {
   dashboard: number;
   webhook: number;
   generic: number;
+  /** Audit record ids (the last one given; records count from 1). */
+  audit: number;
 }
 
 export interface SiteData {
@@ -729,4 +776,7 @@ export interface SiteData {
   webhooks: Map<number, WebhookRegistration>;
   /** Properties of users (per account), app properties etc. */
   userProperties: Map<string, Properties>;
+
+  /** The audit log, oldest first (appended in event order; see world/audit.ts). */
+  auditRecords: AuditRecord[];
 }
