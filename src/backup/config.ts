@@ -6,9 +6,9 @@
  * options; a screen's tabs and their fields; scheme mappings and project associations; security
  * levels; dashboard gadgets with their item properties; filter columns.
  */
-import { chunks, mapLimit } from '../core/index.js';
+import { chunks, isTidemarkError, mapLimit } from '../core/index.js';
 import { JiraError, items, pages, type JiraClient, type PageShape, type RouteKey } from '../jira/index.js';
-import type { TreeEntry } from '../store/index.js';
+import type { SnapshotReader, TreeEntry } from '../store/index.js';
 import type { BackupContext } from './context.js';
 import { writeRecordDir } from './records.js';
 
@@ -502,28 +502,112 @@ export interface ConfigResult {
 }
 
 /** Reads every configuration kind and writes config/<kind>/<id> records. */
-export async function backupConfiguration(ctx: BackupContext): Promise<ConfigResult> {
+/** Kinds Jira's audit log does not cover (user-owned objects): re-read on every run. */
+const UNAUDITED_KINDS = new Set(['filter', 'dashboard']);
+
+export interface ConfigReuse {
+  /** The parent snapshot and its config/ entry. */
+  parent: SnapshotReader;
+  entry: TreeEntry;
+  /** When the parent's configuration was read (ms); the audit log is asked for changes since then. */
+  since: number;
+}
+
+/**
+ * Whether Jira's audit log shows any configuration change since `since` (one request). Anything
+ * but a clear "no records" — no permission, a free plan, an error — counts as a change.
+ */
+export async function configChangedSince(ctx: BackupContext, since: number): Promise<boolean> {
+  try {
+    const res = await ctx.client.request('GET /rest/api/3/auditing/record', {
+      query: { from: new Date(since).toISOString(), limit: 1 },
+      expectObjects: 1,
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    });
+    return Number((res.body as { total?: number }).total ?? 1) > 0;
+  } catch (e) {
+    if (isTidemarkError(e) && e.kind === 'cancelled') throw e;
+    ctx.logger.info('the audit log cannot tell whether configuration changed; reading it again', {
+      reason: isTidemarkError(e) ? e.kind : 'error',
+    });
+    return true;
+  }
+}
+
+async function dirEntries(reader: SnapshotReader, entry: TreeEntry): Promise<Map<string, TreeEntry>> {
+  const out = new Map<string, TreeEntry>();
+  if (entry.type !== 'tree') return out;
+  for await (const e of reader.list(entry.tree)) out.set(e.name, e);
+  return out;
+}
+
+/**
+ * Reads every configuration kind and writes config/<kind>/<id> records. With `reuse`, and when the
+ * audit log shows no configuration change since the parent read it, the parent's directories are
+ * kept for every audited kind and only unaudited kinds are read again.
+ */
+export async function backupConfiguration(
+  ctx: BackupContext,
+  reuse?: ConfigReuse,
+): Promise<ConfigResult & { reused: boolean }> {
+  if (reuse && !(await configChangedSince(ctx, reuse.since))) {
+    const kinds = await dirEntries(reuse.parent, reuse.entry);
+    const fresh = await readConfiguration(ctx, (kind) => UNAUDITED_KINDS.has(kind));
+    const entries: TreeEntry[] = [];
+    for (const [name, e] of kinds) if (!UNAUDITED_KINDS.has(name)) entries.push(e);
+    for (const e of fresh.kindEntries) entries.push(e);
+    const projects: Array<{ id: string; key: string }> = [];
+    const projectDir = kinds.get('project');
+    if (projectDir) {
+      for (const p of (await dirEntries(reuse.parent, projectDir)).values()) {
+        if (p.type === 'record' && typeof p.meta?.key === 'string') projects.push({ id: p.name, key: p.meta.key });
+      }
+    }
+    ctx.counts.reuse('config-kind', kinds.size - fresh.kindEntries.length);
+    return {
+      entry: { name: 'config', type: 'tree', tree: await ctx.writer.writeTree(entries) },
+      projects,
+      objects: fresh.objects,
+      reused: true,
+    };
+  }
+  const all = await readConfiguration(ctx, () => true);
+  return {
+    entry: { name: 'config', type: 'tree', tree: await ctx.writer.writeTree(all.kindEntries) },
+    projects: all.projects,
+    objects: all.objects,
+    reused: false,
+  };
+}
+
+async function readConfiguration(
+  ctx: BackupContext,
+  wanted: (kind: string) => boolean,
+): Promise<{ kindEntries: TreeEntry[]; projects: Array<{ id: string; key: string }>; objects: number }> {
   const sig = ctx.signal ? { signal: ctx.signal } : {};
   const byKind = new Map<string, ConfigObject[]>();
   const projects: Json[] = [];
-  for await (const p of items<'GET /rest/api/3/project/search', Json>(
-    ctx.client,
-    'GET /rest/api/3/project/search',
-    'page-bean',
-    {
-      query: {
-        expand: 'description,lead,issueTypes,url,projectKeys,insight',
-        status: ['live', 'archived'],
-        maxResults: 100,
+  if (wanted('project')) {
+    for await (const p of items<'GET /rest/api/3/project/search', Json>(
+      ctx.client,
+      'GET /rest/api/3/project/search',
+      'page-bean',
+      {
+        query: {
+          expand: 'description,lead,issueTypes,url,projectKeys,insight',
+          status: ['live', 'archived'],
+          maxResults: 100,
+        },
+        expectObjects: 100,
+        ...sig,
       },
-      expectObjects: 100,
-      ...sig,
-    },
-  ))
-    projects.push(p);
-  byKind.set('project', await mapLimit(projects, ctx.concurrency.bulk, (p) => projectObject(ctx, p)));
+    ))
+      projects.push(p);
+    byKind.set('project', await mapLimit(projects, ctx.concurrency.bulk, (p) => projectObject(ctx, p)));
+  }
   const projectIds = projects.map((p) => String(p.id));
   for (const spec of LIST_KINDS) {
+    if (!wanted(spec.kind)) continue;
     const listed = await listObjects(ctx.client, spec, ctx.signal);
     const complete = COMPLETE[spec.kind];
     const list =
@@ -539,9 +623,11 @@ export async function backupConfiguration(ctx: BackupContext): Promise<ConfigRes
       })),
     );
   }
-  const tt = await ctx.client.request('GET /rest/api/3/configuration/timetracking', sig);
-  if (tt.status === 200 && tt.body)
-    byKind.set('time-tracking', [{ id: 'time-tracking', name: 'time tracking', record: tt.body as Json }]);
+  if (wanted('time-tracking')) {
+    const tt = await ctx.client.request('GET /rest/api/3/configuration/timetracking', sig);
+    if (tt.status === 200 && tt.body)
+      byKind.set('time-tracking', [{ id: 'time-tracking', name: 'time tracking', record: tt.body as Json }]);
+  }
 
   const kindEntries: TreeEntry[] = [];
   let objects = 0;
@@ -551,9 +637,5 @@ export async function backupConfiguration(ctx: BackupContext): Promise<ConfigRes
     objects += dir.count;
     kindEntries.push({ name: kind, type: 'tree', tree: dir.tree });
   }
-  return {
-    entry: { name: 'config', type: 'tree', tree: await ctx.writer.writeTree(kindEntries) },
-    projects: projects.map((p) => ({ id: String(p.id), key: String(p.key) })),
-    objects,
-  };
+  return { kindEntries, projects: projects.map((p) => ({ id: String(p.id), key: String(p.key) })), objects };
 }

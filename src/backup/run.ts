@@ -50,6 +50,11 @@ export interface BackupOptions {
   signal?: AbortSignal;
   /** How far before the parent's watermark to look for updated issues. Default 10 minutes. */
   overlapMs?: number;
+  /**
+   * Longest an incremental run keeps the parent's configuration when the audit log shows no change
+   * (filters and dashboards, which Jira does not audit, are read every run). Default 24 hours.
+   */
+  configMaxAgeMs?: number;
   /** Issues hydrated between checkpoints. Default 2,000. */
   checkpointEvery?: number;
   /** Issues hydrated together (bulk fetches and list batches are shared within a group). Default 1,000. */
@@ -86,7 +91,15 @@ interface SiteRecord {
   name: string;
   url: string;
   serverInfo: unknown;
-  run: { tool: string; mode: 'full' | 'incremental'; startedAt: string; watermark: number; parent: string | null };
+  run: {
+    tool: string;
+    mode: 'full' | 'incremental';
+    startedAt: string;
+    watermark: number;
+    parent: string | null;
+    /** When the configuration stored in this snapshot was read (an earlier run's time when reused). */
+    configTakenAt?: number;
+  };
 }
 
 const JOB = 'backup';
@@ -186,11 +199,27 @@ export async function runBackup(options: BackupOptions): Promise<BackupReport> {
         parent: parentId,
       },
     };
+    progress.emit({ type: 'phase', job: JOB, phase: 'configuration', at: clock.now() });
+    // Configuration changes rarely: an incremental run keeps the parent's when the audit log shows
+    // no change since it was read and it is younger than configMaxAgeMs.
+    const parentSite = parent ? await readSiteRecord(parent) : undefined;
+    const parentConfig = parent ? await parent.lookup(['config']) : undefined;
+    const parentConfigAt = parentSite?.run.configTakenAt ?? parentSite?.run.watermark;
+    const reusable =
+      mode === 'incremental' &&
+      parent !== undefined &&
+      parentConfig !== undefined &&
+      parentConfigAt !== undefined &&
+      watermark - parentConfigAt < (options.configMaxAgeMs ?? 24 * 3_600_000);
+    const config = await backupConfiguration(
+      ctx,
+      reusable
+        ? { parent: parent!, entry: parentConfig!, since: parentConfigAt! - (options.overlapMs ?? 10 * 60_000) }
+        : undefined,
+    );
+    siteRecord.run.configTakenAt = config.reused ? parentConfigAt! : watermark;
     const siteStored = await writer.putRecord(siteRecord);
     const siteEntry: TreeEntry = { name: 'site', type: 'record', blob: siteStored.id, size: siteStored.size };
-
-    progress.emit({ type: 'phase', job: JOB, phase: 'configuration', at: clock.now() });
-    const config = await backupConfiguration(ctx);
     // Further top-level directories (people/, agile/, jsm/): each phase writes one entry.
     const extraEntries: TreeEntry[] = [];
     for (const phase of EXTRA_PHASES) {

@@ -110,6 +110,27 @@ describe('incremental backup', () => {
     // bulk fetch, a single point) touches an issue endpoint.
     const issueCalls = Object.entries(inc.points.byEndpoint).filter(([k]) => k.includes('/issue/'));
     expect(issueCalls).toEqual([['POST /rest/api/3/issue/bulkfetch', { requests: 1, points: 1 }]]);
+    // Configuration: the audit log shows no change, so only what Jira does not audit (filters,
+    // dashboards, board configuration and sprints, JSM) is read again.
+    const configCalls = Object.keys(inc.points.byEndpoint).filter(
+      (k) =>
+        !/search\/jql|issue\/bulkfetch|worklog\/|myself|serverInfo|\/rest\/agile\/|\/rest\/servicedeskapi\/|dashboard|filter/.test(
+          k,
+        ),
+    );
+    expect(configCalls).toEqual(['GET /rest/api/3/auditing/record']);
+    expect(inc.points.byEndpoint['GET /rest/api/3/project/search']).toBeUndefined();
+    await expectEqualsGroundTruth(bench, inc.snapshot);
+  });
+
+  it('reads configuration again when the audit log is not available (free plan)', async () => {
+    const bench = await backupBench({ seed: 5, size: 'tiny' });
+    bench.site.data.settings.plan = 'free';
+    await bench.backup();
+    bench.clock.advance(3_600_000);
+    const inc = await bench.backup();
+    expect(inc.points.byEndpoint['GET /rest/api/3/project/search']?.requests).toBeGreaterThan(0);
+    expect(inc.points.byEndpoint['GET /rest/api/3/field']?.requests).toBeGreaterThan(0);
     await expectEqualsGroundTruth(bench, inc.snapshot);
   });
 });
