@@ -7,6 +7,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Catalog } from '../../src/catalog/index.js';
 import type { ProgressEvent } from '../../src/core/index.js';
 import type { Issue } from '../../src/simulator/world/site.js';
 import { connectedHome, servedSimulator, testCli, type ConnectedHome, type ServedSim } from '../support/cli-context.js';
@@ -89,6 +90,16 @@ describe('tidemark backup', () => {
     expect(report.points.total).toBeGreaterThan(0);
     expect(Object.keys(report.points.byEndpoint)).toContain('POST /rest/api/3/issue/bulkfetch');
     first = report.snapshot;
+
+    // The catalog followed the backup: every issue version of the new snapshot is listed.
+    const catalog = await Catalog.openSqlite(path.join(h.env.TIDEMARK_HOME!, 'catalog.db'));
+    try {
+      const someIssue = [...s.site.data.issues.values()][0]!;
+      const versions = await catalog.versionsOf({ kind: 'issue', key: someIssue.key });
+      expect(versions.map((v) => v.snapshotId)).toContain(first);
+    } finally {
+      await catalog.close();
+    }
 
     const list = testCli(h.env);
     expect(await list.run('snapshots')).toBe(0);

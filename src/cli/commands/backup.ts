@@ -3,6 +3,7 @@ import { TidemarkError, systemClock, toTidemarkError, type ProgressEvent } from 
 import { RateGovernor, type JiraClient } from '../../jira/index.js';
 import { runBackup, type BackupReport } from '../../backup/run.js';
 import { accessFor, clientFor, resolveSite } from '../connections.js';
+import { openCatalog } from './catalog.js';
 import type { CliContext } from '../context.js';
 import { jsonLogger } from '../logger.js';
 import { progressRenderer } from '../progress.js';
@@ -121,6 +122,24 @@ export async function runBackupCommand(ctx: CliContext, opts: BackupCliOptions):
       tool: { version: VERSION, mode: access.mode },
     });
     renderer.close();
+    // The catalog is a cache of the repository: keep it in step, but never fail a backup over it.
+    try {
+      const catalog = await openCatalog({}, ctx.env);
+      try {
+        const reader = await repo.openSnapshotReader(report.snapshot);
+        try {
+          await catalog.addSnapshot(reader);
+        } finally {
+          await reader.close();
+        }
+      } finally {
+        await catalog.close();
+      }
+    } catch (e) {
+      ctx.err(
+        `warning: the catalog was not updated (${toTidemarkError(e).message}); run \`tidemark catalog sync\` to catch up.`,
+      );
+    }
     if (!opts.json) ctx.out(backupReportText(report, governor.hourlyCap));
     return report;
   } catch (e) {

@@ -9,7 +9,7 @@ interface CatalogCliOptions extends RepoCliOptions {
   catalog?: string;
 }
 
-async function openCatalog(opts: CatalogCliOptions, env: CliContext['env']): Promise<Catalog> {
+export async function openCatalog(opts: CatalogCliOptions, env: CliContext['env']): Promise<Catalog> {
   const file = opts.catalog ?? path.join(tidemarkHome(env), 'catalog.db');
   await mkdir(path.dirname(path.resolve(file)), { recursive: true });
   return Catalog.openSqlite(file);
