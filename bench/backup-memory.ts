@@ -22,9 +22,13 @@ for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.repla
 const size = args.get('size') ?? 'medium';
 const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/tidemark.js');
 
-const sim = spawn(process.execPath, ['--max-old-space-size=4096', bin, 'sim', '--size', size, '--control', '--limits', 'unlimited'], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
+const sim = spawn(
+  process.execPath,
+  ['--max-old-space-size=4096', bin, 'sim', '--size', size, '--control', '--limits', 'unlimited'],
+  {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
 let out = '';
 const url = await new Promise<string>((resolve, reject) => {
   sim.stdout.on('data', (d: Buffer) => {
@@ -35,7 +39,12 @@ const url = await new Promise<string>((resolve, reject) => {
   sim.on('exit', (code) => reject(new Error(`simulator exited (${code}): ${out}`)));
 });
 const control = async (p: string, body?: unknown): Promise<Record<string, unknown>> => {
-  const res = await fetch(`${url}/__sim${p}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(
+    `${url}/__sim${p}`,
+    body === undefined
+      ? {}
+      : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+  );
   if (!res.ok) throw new Error(`control ${p}: ${res.status} ${await res.text()}`);
   return (await res.json()) as Record<string, unknown>;
 };
@@ -43,13 +52,19 @@ const sites = (await control('/sites')).sites as Array<{ cloudId: string; name: 
 const site = sites.find((s) => s.name === 'acme') ?? sites[0]!;
 const apps = (await control('/apps')) as { apps: Array<{ clientId: string; name: string }> };
 const app = apps.apps.find((a) => a.name === 'Tidemark')!;
-const tokens = (await control('/auth/tokens', { clientId: app.clientId, email: 'demo.admin@tidemark.test', cloudIds: [site.cloudId] })) as {
+const tokens = (await control('/auth/tokens', {
+  clientId: app.clientId,
+  email: 'demo.admin@tidemark.test',
+  cloudIds: [site.cloudId],
+})) as {
   access_token: string;
 };
 const provider: TokenProvider = { accessToken: async () => tokens.access_token, invalidate: async () => undefined };
 
 const dir = await mkdtemp(path.join(tmpdir(), 'tm-bench-mem-'));
-const repo = await Repository.init(new FsBackend(path.join(dir, 'repo')), passphrase('bench'), { scrypt: { n: 1024, r: 8, p: 1 } });
+const repo = await Repository.init(new FsBackend(path.join(dir, 'repo')), passphrase('bench'), {
+  scrypt: { n: 1024, r: 8, p: 1 },
+});
 // Tokens from the control API last an hour of simulator time; this bench stays well inside it.
 const client = new JiraClient({
   cloudId: site.cloudId,
@@ -58,7 +73,11 @@ const client = new JiraClient({
   version: 'bench',
   apiBaseUrl: `${url}/api`,
   // The simulator runs without limits: let the governor go as fast as the documented burst rates.
-  governor: new RateGovernor({ clock: { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) }, quotaPerHour: 1e12, spreadOverHour: false }),
+  governor: new RateGovernor({
+    clock: { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
+    quotaPerHour: 1e12,
+    spreadOverHour: false,
+  }),
 });
 const started = Date.now();
 let lastLine = 0;
@@ -72,14 +91,18 @@ const report = await runBackup({
       if (e.type === 'progress' && Date.now() - lastLine > 30_000) {
         lastLine = Date.now();
         const rss = process.memoryUsage().rss / 2 ** 20;
-        console.error(`  ${e.done}/${e.total} issues, ${((e.bytes ?? 0) / 2 ** 30).toFixed(2)} GiB, rss ${rss.toFixed(0)} MiB`);
+        console.error(
+          `  ${e.done}/${e.total} issues, ${((e.bytes ?? 0) / 2 ** 30).toFixed(2)} GiB, rss ${rss.toFixed(0)} MiB`,
+        );
       }
     },
   },
 });
 const seconds = (Date.now() - started) / 1000;
 const peak = process.resourceUsage().maxRSS / 1024;
-console.log(`size ${size}: ${report.issues.total} issues, ${(report.entities as { attachmentBytes: number }).attachmentBytes / 2 ** 30} GiB of attachments`);
+console.log(
+  `size ${size}: ${report.issues.total} issues, ${(report.entities as { attachmentBytes: number }).attachmentBytes / 2 ** 30} GiB of attachments`,
+);
 console.log(`  full backup ${seconds.toFixed(0)} s, ${report.points.total} points, ${report.points.requests} requests`);
 console.log(`  peak RSS of the backup process: ${peak.toFixed(0)} MiB (Node ${process.version})`);
 console.log(`  repository: ${JSON.stringify(report.repository)}`);
