@@ -16,6 +16,7 @@ import type { SimServices } from './services.js';
 import type { Attachment, Content } from './world/site.js';
 import type { Site } from './world/types.js';
 import { contentBytes } from './world/content.js';
+import { pngChunk } from '../core/index.js';
 import { signToken, simSecret, verifyToken } from './search/tokens.js';
 
 export const MEDIA_URL_TTL_MS = 10 * 60_000;
@@ -115,32 +116,6 @@ export function rangedBytes(content: Content, range: RangeRequest): ByteBody {
 
 // ---- thumbnails -----------------------------------------------------------------------------------
 
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-function chunk(type: string, data: Uint8Array): Uint8Array {
-  const out = new Uint8Array(12 + data.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, data.length);
-  out.set(new TextEncoder().encode(type), 4);
-  out.set(data, 8);
-  view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
-  return out;
-}
-
 /** A solid-colour RGB PNG (valid, deterministic). */
 export function solidPng(width: number, height: number, rgb: [number, number, number]): Uint8Array {
   const ihdr = new Uint8Array(13);
@@ -155,9 +130,9 @@ export function solidPng(width: number, height: number, rgb: [number, number, nu
   }
   const parts = [
     Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', new Uint8Array(deflateSync(raw))),
-    chunk('IEND', new Uint8Array(0)),
+    pngChunk('IHDR', ihdr),
+    pngChunk('IDAT', new Uint8Array(deflateSync(raw))),
+    pngChunk('IEND', new Uint8Array(0)),
   ];
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;

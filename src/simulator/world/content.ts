@@ -13,34 +13,14 @@
  */
 import { createCipheriv, createHash } from 'node:crypto';
 import type { Content } from './site.js';
+import { pngChunk } from '../../core/index.js';
 
 export type ContentKind = NonNullable<Content['generated']>['kind'];
 
 const BLOCK = 4096;
 
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
 function u32be(n: number): number[] {
   return [(n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];
-}
-
-function pngChunk(type: string, data: number[]): number[] {
-  const body = new Uint8Array([...Buffer.from(type, 'latin1'), ...data]);
-  return [...u32be(data.length), ...body, ...u32be(crc32(body))];
 }
 
 function pngPrefix(seed: number): Uint8Array {
@@ -48,10 +28,10 @@ function pngPrefix(seed: number): Uint8Array {
   const height = 48 + ((seed >>> 10) % 768);
   const ihdr = [...u32be(width), ...u32be(height), 8, 6, 0, 0, 0];
   // Signature and IHDR; the body stands in for the (compressed, incompressible) IDAT data.
-  return new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...pngChunk('IHDR', ihdr)]);
+  return new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...pngChunk('IHDR', new Uint8Array(ihdr))]);
 }
 
-const PNG_SUFFIX = new Uint8Array(pngChunk('IEND', []));
+const PNG_SUFFIX = pngChunk('IEND', new Uint8Array(0));
 const PDF_PREFIX = new Uint8Array([...Buffer.from('%PDF-1.7\n%', 'latin1'), 0xe2, 0xe3, 0xcf, 0xd3, 0x0a]);
 const PDF_SUFFIX = new Uint8Array(Buffer.from('\nstartxref\n0\n%%EOF\n', 'latin1'));
 const ZIP_NAME = Buffer.from('data.bin', 'latin1');
