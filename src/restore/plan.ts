@@ -15,6 +15,18 @@ export interface Ref {
   $ref: string;
   /** Which output of that step (default "id"). */
   out?: string;
+  /**
+   * Text around the output, for values that embed it: a key mention in ADF text
+   * (`{ $ref: "issue:10042", out: "key" }`), an issue URL (`prefix: "https://acme.atlassian.net/browse/"`).
+   */
+  prefix?: string;
+  suffix?: string;
+}
+
+/** The value a Ref stands for, given the outputs of its step. */
+export function refValue(ref: Ref, outputs: Record<string, string>): string | undefined {
+  const v = outputs[ref.out ?? 'id'];
+  return v === undefined ? undefined : `${ref.prefix ?? ''}${v}${ref.suffix ?? ''}`;
 }
 
 export function isRef(v: unknown): v is Ref {
