@@ -1,0 +1,384 @@
+/**
+ * Steps for one recreated issue (docs/design.md §9.2/§9.3): issue.create with the create screen's
+ * fields and provenance, attachment uploads, the deferred issue.edit of text that embeds media or
+ * keys of other restored issues, the status transition, comments and worklogs (oldest first, with
+ * a provenance header and property), watchers, the caller's vote and remote links.
+ */
+import { PROVENANCE_KEY, type Ref } from '../plan.js';
+import type { IssueBundle } from '../source.js';
+import { isAdf, provenanceParagraph, rewriteAdf, withProvenance, type AdfContext } from './adf.js';
+import {
+  accountOf,
+  addStep,
+  countEntity,
+  issueRef,
+  provenance,
+  ref,
+  userName,
+  valueMapper,
+  type PlanContext,
+} from './context.js';
+import { isEmpty, isWritable, toWriteValue } from './fields.js';
+
+type Json = Record<string, unknown>;
+
+function str(v: unknown): string {
+  return v === undefined || v === null ? '' : String(v);
+}
+
+export function adfContext(ctx: PlanContext): AdfContext {
+  return {
+    attachmentStep: (mediaId) => ctx.mediaSteps.get(mediaId),
+    issueStep: (key) => {
+      const id = ctx.createdByKey.get(key);
+      return id ? `issue:${id}` : undefined;
+    },
+    sourceUrl: ctx.source.site.url,
+    targetUrl: ctx.target.url,
+    user: (accountId) => ctx.mappings.users[accountId],
+  };
+}
+
+/** The target project of a source project: a Ref to its create step, or its mapped id. */
+export function targetProject(ctx: PlanContext, sourceProjectId: string): Ref | string | undefined {
+  const step = ctx.projectSteps.get(sourceProjectId);
+  return step ? ref(step) : ctx.mappings.projects[sourceProjectId];
+}
+
+/** Field ids of the create screen for a source issue's project and type on the target. */
+export type CreateScreen = (sourceProjectId: string, targetIssueType: string) => Promise<Set<string>>;
+
+/** Values the create cannot carry yet (text with Refs), per issue: target field id → value. */
+export type Deferred = Map<string, { fields: Json; deps: Set<string> }>;
+
+/** issue.create for one recreated issue. */
+export async function planIssueCreate(
+  ctx: PlanContext,
+  b: IssueBundle,
+  screenOf: CreateScreen,
+  deferred: Deferred,
+): Promise<void> {
+  const f = (b.issue.fields ?? {}) as Json;
+  const sid = b.id;
+  const stepId = `issue:${sid}`;
+  const project = (f.project ?? {}) as Json;
+  const issueType = ctx.mappings.issueTypes[str((f.issuetype as Json | undefined)?.id)]!;
+  const targetProj = targetProject(ctx, str(project.id))!;
+  const screen = await screenOf(str(project.id), issueType);
+  const mapper = valueMapper(ctx);
+  const adf = adfContext(ctx);
+  const deps = new Set<string>();
+  if (typeof targetProj === 'object') deps.add(targetProj.$ref);
+  const fields: Json = {};
+  const later: { fields: Json; deps: Set<string> } = { fields: {}, deps: new Set() };
+  for (const [id, value] of Object.entries(f)) {
+    if (isEmpty(value) || id === 'parent') continue;
+    const def = ctx.defs.get(id);
+    if (!isWritable(id, def)) continue;
+    const name = def?.name ?? id;
+    const target = def?.custom ? ctx.mappings.fields[id] : id;
+    if (target === undefined) {
+      ctx.fidelity.add('field', 'notRestorable', `field "${name}" has no target field`);
+      continue;
+    }
+    if (!screen.has(target)) {
+      ctx.fidelity.add('field', 'notRestorable', `field "${name}" is not on the target's create screen`);
+      continue;
+    }
+    const wv = toWriteValue(id, value, def, mapper);
+    if (!wv) {
+      ctx.fidelity.add('field', 'notRestorable', `field "${name}": its value has no target (unmapped or skipped)`);
+      continue;
+    }
+    if (wv.value === null) continue;
+    for (const d of wv.dropped) ctx.fidelity.add('field', 'notRestorable', `field "${name}": ${d} has no target`);
+    wv.deps.forEach((d) => deps.add(d));
+    if (isAdf(wv.value)) {
+      const r = rewriteAdf(wv.value, adf);
+      if (r.hasRefs) {
+        later.fields[target] = r.doc;
+        r.deps.forEach((d) => later.deps.add(d));
+        continue;
+      }
+      fields[target] = r.doc;
+    } else fields[target] = wv.value;
+  }
+  const parent = f.parent as Json | undefined;
+  if (parent) {
+    const p = issueRef(ctx, str(parent.id));
+    if (p === undefined)
+      ctx.fidelity.add('parent', 'notRestorable', `parent ${str(parent.key)} is neither restored nor on the target`);
+    else {
+      fields.parent = { id: p };
+      if (typeof p === 'object') deps.add(p.$ref);
+      ctx.fidelity.add('parent', 'exact');
+    }
+  }
+  if (Object.keys(later.fields).length > 0) deferred.set(sid, later);
+  const creator = f.creator ?? f.reporter;
+  const properties = [
+    {
+      key: PROVENANCE_KEY,
+      value: provenance(ctx, stepId, {
+        kind: 'issue',
+        id: sid,
+        ...(typeof b.issue.key === 'string' ? { key: b.issue.key } : {}),
+        ...(accountOf(creator) ? { authorAccountId: accountOf(creator)! } : {}),
+        authorName: userName(creator),
+        ...(typeof f.created === 'string' ? { created: f.created } : {}),
+        ...(typeof f.updated === 'string' ? { updated: f.updated } : {}),
+      }),
+    },
+    ...Object.entries((b.issue.properties ?? {}) as Json)
+      .filter(([k]) => k !== PROVENANCE_KEY)
+      .map(([key, value]) => ({ key, value })),
+  ];
+  addStep(ctx, {
+    id: stepId,
+    kind: 'issue.create',
+    deps: [...deps],
+    issue: sid,
+    payload: { project: targetProj, issueType, fields, properties },
+  });
+  countEntity(ctx, 'issue');
+  ctx.fidelity.add(
+    'issue',
+    'provenance',
+    'key, created, updated and creator are set by Jira: kept in tidemark.provenance',
+  );
+  countEntity(ctx, 'property', properties.length - 1);
+  if (properties.length > 1) ctx.fidelity.add('property', 'exact', undefined, properties.length - 1);
+}
+
+/** attachment.upload for every attachment of a recreated issue. */
+export function planAttachments(ctx: PlanContext, b: IssueBundle, only?: Set<string>): void {
+  const issue = issueRef(ctx, b.id);
+  for (const a of b.attachments) {
+    if (only && !only.has(a.id)) continue;
+    const stepId = `attachment:${b.id}:${a.id}`;
+    addStep(ctx, {
+      id: stepId,
+      kind: 'attachment.upload',
+      deps: typeof issue === 'object' ? [issue.$ref] : [],
+      issue: b.id,
+      reads: 1,
+      payload: { issue, filename: a.filename, mimeType: a.mimeType, size: a.size },
+      source: { path: a.path },
+    });
+    countEntity(ctx, 'attachment');
+    ctx.fidelity.add('attachment', 'exact');
+  }
+}
+
+/** The deferred edit of text fields that embed new media ids or keys. */
+export function planDeferredEdit(ctx: PlanContext, sid: string, deferred: Deferred): string | undefined {
+  const later = deferred.get(sid);
+  if (!later) return undefined;
+  const stepId = `edit:${sid}`;
+  const issue = issueRef(ctx, sid);
+  addStep(ctx, {
+    id: stepId,
+    kind: 'issue.edit',
+    deps: [...(typeof issue === 'object' ? [issue.$ref] : []), ...later.deps],
+    issue: sid,
+    payload: { issue, fields: later.fields },
+  });
+  return stepId;
+}
+
+/** issue.transition to the snapshot status (and resolution), unless the issue starts there. */
+export function planTransition(
+  ctx: PlanContext,
+  sid: string,
+  fields: Json,
+  deps: string[],
+  created: boolean,
+): string | undefined {
+  const status = fields.status as Json | undefined;
+  if (!status) return undefined;
+  const target = ctx.mappings.statuses[str(status.id)];
+  if (!target) {
+    ctx.fidelity.add('status', 'notRestorable', `status "${str(status.name)}" has no target status`);
+    return undefined;
+  }
+  const resolution = fields.resolution as Json | undefined;
+  const res = resolution ? ctx.mappings.resolutions[str(resolution.id)] : undefined;
+  if (resolution && !res)
+    ctx.fidelity.add('resolution', 'notRestorable', `resolution "${str(resolution.name)}" has no target resolution`);
+  ctx.fidelity.add('status', 'exact');
+  if (created && ctx.sameSite && ctx.initialStatuses.has(str(status.id)) && !resolution) return undefined;
+  const issue = issueRef(ctx, sid);
+  return addStep(ctx, {
+    id: `transition:${sid}`,
+    kind: 'issue.transition',
+    deps,
+    issue: sid,
+    reads: 1,
+    payload: { issue, status: target, ...(res ? { resolution: res } : {}) },
+  }).id;
+}
+
+function visibility(ctx: PlanContext, v: unknown): Json | undefined {
+  if (!v || typeof v !== 'object') return undefined;
+  const o = v as Json;
+  if (o.type === 'group') {
+    const g = ctx.mappings.groups[str(o.identifier)];
+    return g ? { type: 'group', identifier: g } : o.value ? { type: 'group', value: o.value } : undefined;
+  }
+  return { type: 'role', value: o.value };
+}
+
+function byCreated(a: Json, b: Json): number {
+  return str(a.created).localeCompare(str(b.created)) || Number(a.id) - Number(b.id);
+}
+
+/** comment.add for each comment (oldest first), chained so they keep their order. */
+export function planComments(ctx: PlanContext, b: IssueBundle, after: string[], only?: Set<string>): void {
+  const issue = issueRef(ctx, b.id);
+  const adf = adfContext(ctx);
+  let prev: string | undefined;
+  for (const c of [...b.comments].sort(byCreated)) {
+    if (only && !only.has(str(c.id))) continue;
+    const stepId = `comment:${b.id}:${str(c.id)}`;
+    const r = rewriteAdf(c.body, adf);
+    const vis = visibility(ctx, c.visibility);
+    const props = ((c.properties ?? []) as Json[]).filter((p) => p.key !== PROVENANCE_KEY);
+    addStep(ctx, {
+      id: stepId,
+      kind: 'comment.add',
+      deps: [...after, ...(prev ? [prev] : []), ...r.deps],
+      issue: b.id,
+      payload: {
+        issue,
+        body: withProvenance(r.doc, provenanceParagraph(userName(c.author), str(c.created) || undefined)),
+        ...(vis ? { visibility: vis } : {}),
+        ...(c.jsdPublic === false ? { internal: true } : {}),
+        properties: [
+          {
+            key: PROVENANCE_KEY,
+            value: provenance(ctx, stepId, {
+              kind: 'comment',
+              id: str(c.id),
+              ...(accountOf(c.author) ? { authorAccountId: accountOf(c.author)! } : {}),
+              authorName: userName(c.author),
+              ...(typeof c.created === 'string' ? { created: c.created } : {}),
+              ...(typeof c.updated === 'string' ? { updated: c.updated } : {}),
+            }),
+          },
+          ...props.map((p) => ({ key: p.key, value: p.value })),
+        ],
+      },
+    });
+    prev = stepId;
+    countEntity(ctx, 'comment');
+    ctx.fidelity.add(
+      'comment',
+      'provenance',
+      'author and dates are set by Jira: kept in a header and tidemark.provenance',
+    );
+  }
+}
+
+/** worklog.add for each worklog (oldest first), `started` kept. */
+export function planWorklogs(ctx: PlanContext, b: IssueBundle, after: string[], only?: Set<string>): void {
+  const issue = issueRef(ctx, b.id);
+  const adf = adfContext(ctx);
+  let prev: string | undefined;
+  for (const w of [...b.worklogs].sort(byCreated)) {
+    if (only && !only.has(str(w.id))) continue;
+    const stepId = `worklog:${b.id}:${str(w.id)}`;
+    const r = rewriteAdf(w.comment, adf);
+    const vis = visibility(ctx, w.visibility);
+    const props = ((w.properties ?? []) as Json[]).filter((p) => p.key !== PROVENANCE_KEY);
+    addStep(ctx, {
+      id: stepId,
+      kind: 'worklog.add',
+      deps: [...after, ...(prev ? [prev] : []), ...r.deps],
+      issue: b.id,
+      payload: {
+        issue,
+        started: w.started,
+        timeSpentSeconds: w.timeSpentSeconds,
+        comment: withProvenance(r.doc, provenanceParagraph(userName(w.author), str(w.created) || undefined)),
+        ...(vis ? { visibility: vis } : {}),
+        properties: [
+          {
+            key: PROVENANCE_KEY,
+            value: provenance(ctx, stepId, {
+              kind: 'worklog',
+              id: str(w.id),
+              ...(accountOf(w.author) ? { authorAccountId: accountOf(w.author)! } : {}),
+              authorName: userName(w.author),
+              ...(typeof w.created === 'string' ? { created: w.created } : {}),
+              ...(typeof w.updated === 'string' ? { updated: w.updated } : {}),
+            }),
+          },
+          ...props.map((p) => ({ key: p.key, value: p.value })),
+        ],
+      },
+    });
+    prev = stepId;
+    countEntity(ctx, 'worklog');
+    ctx.fidelity.add(
+      'worklog',
+      'provenance',
+      'author and dates are set by Jira: kept in a header and tidemark.provenance',
+    );
+  }
+}
+
+/** Watchers, the caller's vote, remote links. */
+export function planSocial(ctx: PlanContext, b: IssueBundle, after: string[]): void {
+  const issue = issueRef(ctx, b.id);
+  const caller = ctx.caller.accountId;
+  for (const w of (b.issue.watchers ?? []) as unknown[]) {
+    const source = typeof w === 'string' ? w : accountOf(w);
+    if (!source) continue;
+    const target = ctx.mappings.users[source];
+    if (!target) {
+      ctx.fidelity.add('watcher', 'notRestorable', 'watcher has no target user (unmapped or skipped)');
+      continue;
+    }
+    countEntity(ctx, 'watcher');
+    ctx.fidelity.add('watcher', 'exact');
+    // The creating account watches what it creates.
+    if (target === caller && ctx.created.has(b.id)) continue;
+    addStep(ctx, {
+      id: `watcher:${b.id}:${source}`,
+      kind: 'watcher.add',
+      deps: after,
+      issue: b.id,
+      payload: { issue, accountId: target },
+    });
+  }
+  for (const v of (b.issue.voters ?? []) as unknown[]) {
+    const source = typeof v === 'string' ? v : accountOf(v);
+    if (source && ctx.mappings.users[source] === caller) {
+      addStep(ctx, { id: `vote:${b.id}`, kind: 'vote.add', deps: after, issue: b.id, payload: { issue } });
+      countEntity(ctx, 'vote');
+      ctx.fidelity.add('vote', 'exact');
+    } else
+      ctx.fidelity.add(
+        'vote',
+        'notRestorable',
+        "Jira sets only the caller's own vote: other users' votes cannot be restored",
+      );
+  }
+  for (const rl of (b.issue.remoteLinks ?? []) as Json[]) {
+    addStep(ctx, {
+      id: `remotelink:${b.id}:${str(rl.globalId ?? rl.id)}`,
+      kind: 'remotelink.upsert',
+      deps: after,
+      issue: b.id,
+      payload: {
+        issue,
+        ...(rl.globalId !== undefined ? { globalId: rl.globalId } : {}),
+        ...(rl.application !== undefined ? { application: rl.application } : {}),
+        ...(rl.relationship !== undefined ? { relationship: rl.relationship } : {}),
+        object: rl.object,
+      },
+    });
+    countEntity(ctx, 'remotelink');
+    ctx.fidelity.add('remotelink', 'exact');
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * Project mode's configuration steps (docs/design.md §9.3 rule 1: projects, components and
+ * versions first): where the project goes (its original key when free or empty, else the key the
+ * operator gave), project.create, and the components and versions the target lacks.
+ */
+import { TidemarkError } from '../../core/index.js';
+import type { LiveProject } from '../live.js';
+import { addStep, countEntity, ref, type PlanContext } from './context.js';
+
+type Json = Record<string, unknown>;
+
+function str(v: unknown): string {
+  return v === undefined || v === null ? '' : String(v);
+}
+
+export interface ProjectTarget {
+  source: Json;
+  key: string;
+  /** The target project when it exists (empty) and is reused. */
+  reuse?: LiveProject;
+}
+
+/** Decides the target key of a project restore; refuses a key that holds issues. */
+export async function projectTarget(
+  ctx: PlanContext,
+  mode: { project: string; targetKey?: string },
+  projects: Json[],
+): Promise<ProjectTarget> {
+  const source = projects.find((p) => p.key === mode.project || str(p.id) === mode.project);
+  if (!source)
+    throw new TidemarkError('usage', `Project ${mode.project} is not in the snapshot`, {
+      hint: 'Give a project key the snapshot holds (tidemark ls).',
+    });
+  const key = mode.targetKey ?? str(source.key);
+  const live = (await ctx.live.projects()).find((p) => p.key === key);
+  if (!live) return { source, key };
+  const count = await ctx.live.projectIssueCount(key);
+  if (count > 0)
+    throw new TidemarkError(
+      'usage',
+      `Project key ${key} is in use on ${ctx.target.url} and holds ${count} issue${count === 1 ? '' : 's'}`,
+      { hint: 'Restore into a new key (restore plan --mode project --target-key NEWKEY).' },
+    );
+  return { source, key, reuse: live };
+}
+
+/** project.create (unless reused), then components and versions the target project lacks. */
+export function planProjectConfig(ctx: PlanContext, t: ProjectTarget, targetName: string | undefined): void {
+  const p = t.source;
+  const pid = str(p.id);
+  let projectRef: unknown;
+  let projectKeyRef: unknown;
+  const deps: string[] = [];
+  if (t.reuse) {
+    ctx.mappings.projects[pid] = t.reuse.id;
+    projectRef = t.reuse.id;
+    projectKeyRef = t.reuse.key;
+  } else {
+    const stepId = `project:${pid}`;
+    const lead =
+      ctx.mappings.users[str(p.leadAccountId ?? (p.lead as Json | undefined)?.accountId)] ?? ctx.caller.accountId;
+    const category = (p.projectCategory ?? undefined) as Json | undefined;
+    const nameTaken = ctx.sameSite && t.key !== p.key;
+    addStep(ctx, {
+      id: stepId,
+      kind: 'project.create',
+      payload: {
+        key: t.key,
+        name: targetName ?? (nameTaken ? `${str(p.name)} (${t.key})` : str(p.name)),
+        projectTypeKey: str(p.projectTypeKey) || 'software',
+        leadAccountId: lead,
+        description: str(p.description),
+        assigneeType: str(p.assigneeType) || 'UNASSIGNED',
+        ...(category && ctx.sameSite ? { categoryId: str(category.id) } : {}),
+      },
+    });
+    ctx.projectSteps.set(pid, stepId);
+    countEntity(ctx, 'project');
+    ctx.fidelity.add('project', 'exact');
+    projectRef = ref(stepId);
+    projectKeyRef = ref(stepId, 'key');
+    deps.push(stepId);
+  }
+  for (const c of (p.components ?? []) as Json[]) {
+    const existing = t.reuse?.components.find((x) => x.name === c.name);
+    if (existing) {
+      ctx.mappings.components[str(c.id)] = existing.id;
+      continue;
+    }
+    const stepId = `component:${str(c.id)}`;
+    const lead = ctx.mappings.users[str(c.leadAccountId)];
+    addStep(ctx, {
+      id: stepId,
+      kind: 'component.create',
+      deps,
+      payload: {
+        project: projectKeyRef,
+        name: c.name,
+        description: str(c.description),
+        ...(lead ? { leadAccountId: lead } : {}),
+        assigneeType: str(c.assigneeType) || 'PROJECT_DEFAULT',
+      },
+    });
+    ctx.createdConfig.components.set(str(c.id), stepId);
+    countEntity(ctx, 'component');
+    if (c.leadAccountId && !lead) ctx.fidelity.add('component', 'notRestorable', 'component lead has no target user');
+    else ctx.fidelity.add('component', 'exact');
+  }
+  for (const v of (p.versions ?? []) as Json[]) {
+    const existing = t.reuse?.versions.find((x) => x.name === v.name);
+    if (existing) {
+      ctx.mappings.versions[str(v.id)] = existing.id;
+      continue;
+    }
+    const stepId = `version:${str(v.id)}`;
+    addStep(ctx, {
+      id: stepId,
+      kind: 'version.create',
+      deps,
+      payload: {
+        project: projectKeyRef,
+        name: v.name,
+        description: str(v.description),
+        ...(v.startDate ? { startDate: v.startDate } : {}),
+        ...(v.releaseDate ? { releaseDate: v.releaseDate } : {}),
+      },
+    });
+    ctx.createdConfig.versions.set(str(v.id), stepId);
+    countEntity(ctx, 'version');
+    ctx.fidelity.add('version', 'exact');
+  }
+  void projectRef;
+}
