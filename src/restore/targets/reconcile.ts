@@ -21,7 +21,8 @@ import { adfToText, str } from './requests.js';
 type Json = Record<string, unknown>;
 type Target = Caller & { cache: Map<string, unknown> };
 
-const WINDOW_BEFORE_MS = 10 * 60_000;
+/** How long before the step started to look (clock skew between this machine and Jira). */
+const WINDOW_BEFORE_MS = 60 * 60_000;
 const PROBE = 100;
 
 export async function reconcileStep(
