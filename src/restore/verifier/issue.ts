@@ -38,7 +38,7 @@ export function fieldsWritten(ctx: VerifyContext, sourceId: string): Set<string>
 
 interface FieldResult {
   diffs: FieldDiff[];
-  /** Fields that differ but the plan does not write (not settable on the target). */
+  /** Fields that differ and that the plan does not write (also in `diffs`). */
   unwritten: string[];
   /** Fields with a value the operator chose to drop. */
   skipped: string[];
@@ -69,8 +69,7 @@ export function compareFields(
     const actual = decodeFieldValue(ctx.targetFields.get(tid) ?? { id: tid }, target.fields[tid]);
     const before = r.diffs.length;
     diff(r.diffs, id, expected, actual);
-    if (r.diffs.length > before && written && !written.has(tid))
-      r.unwritten.push(...r.diffs.splice(before).map((d) => d.field));
+    if (r.diffs.length > before && written && !written.has(tid)) r.unwritten.push(id);
   }
   if (only) return r;
   // Values the target has that the snapshot had not (a default filled in, a stray edit).
@@ -81,7 +80,7 @@ export function compareFields(
     const actual = decodeFieldValue(info, raw);
     if (normal(actual) === null) continue;
     if (written && !written.has(tid)) r.unwritten.push(tid);
-    else r.diffs.push({ field: tid, expected: null, actual: normal(actual) });
+    r.diffs.push({ field: tid, expected: null, actual: normal(actual) });
   }
   return r;
 }
@@ -159,15 +158,26 @@ export function verifyIssue(
     r.diffs,
     (name, v) => name === 'authorAccountId' && typeof creator === 'string' && ctx.map('users', creator) === v,
   );
-  const lost = [...r.unwritten.map((f) => `${f} (not written by the plan)`), ...r.skipped.map((f) => `${f} (skipped)`)];
-  if (r.unwritten.length > 0 && prov) kept.push(...r.unwritten.map((f) => `${f} (not settable)`));
+  // A reporter the target would not let the plan set is kept in the provenance.
+  const reporter = r.diffs.findIndex((d) => d.field === 'reporter');
+  const original = accountOf(sFields.reporter);
+  if (reporter >= 0 && recreated && original && prov?.original.reporterAccountId !== undefined) {
+    const held = prov.original.reporterAccountId;
+    if (held === original || held === ctx.map('users', original)) {
+      r.diffs.splice(reporter, 1);
+      r.unwritten = r.unwritten.filter((f) => f !== 'reporter');
+      kept.push('reporter');
+    }
+  }
+  const dropped = r.skipped.map((f) => `${f} (skipped by decision)`);
   report.add({
     ...base,
     target: String(target.bean.id),
     outcome: r.diffs.length > 0 ? 'mismatch' : kept.length > 0 ? 'provenance' : 'exact',
+    ...(r.unwritten.length > 0 ? { reason: `the plan does not write ${r.unwritten.join(', ')}` } : {}),
     ...(r.diffs.length > 0 ? { diffs: r.diffs } : {}),
     ...(kept.length > 0 ? { kept } : {}),
-    ...(lost.length > 0 ? { dropped: lost } : {}),
+    ...(dropped.length > 0 ? { dropped } : {}),
   });
 }
 
