@@ -169,7 +169,7 @@ export function verifyIssue(
       kept.push('reporter');
     }
   }
-  const dropped = r.skipped.map((f) => `${f} (skipped by decision)`);
+  const dropped = r.skipped.map((f) => `${f} (skipped by decision, or not on the target)`);
   report.add({
     ...base,
     target: String(target.bean.id),
@@ -217,7 +217,7 @@ export function verifyRollback(
       target: String(target.bean.id),
       outcome: diffs.length > 0 ? 'mismatch' : skipped ? 'notRestorable' : 'exact',
       ...(diffs.length > 0 ? { diffs } : {}),
-      ...(skipped ? { reason: 'the value was skipped by decision' } : {}),
+      ...(skipped ? { reason: 'its value was skipped by decision, or is not on the target' } : {}),
     });
   }
   // Fields the plan left alone must not have changed since the restore began.
