@@ -30,11 +30,22 @@ async function openMedia(ctx: BackupContext, url: string, offset: number): Promi
   return ctx.fetch(url, { headers, redirect: 'follow', ...(ctx.signal ? { signal: ctx.signal } : {}) });
 }
 
-/** Streams one attachment into the writer and returns its file reference. */
-export async function backupAttachment(ctx: BackupContext, id: string, expectedSize: number): Promise<FileRef> {
+/** The media file id in a media URL (`…/file/{mediaId}/binary…`): ADF media nodes name attachments by it. */
+export function mediaIdOf(url: string): string | null {
+  return /\/file\/([0-9a-fA-F-]{8,})\/binary/.exec(url)?.[1] ?? null;
+}
+
+/** Streams one attachment into the writer; returns its file reference and media id (when Jira named one). */
+export async function backupAttachment(
+  ctx: BackupContext,
+  id: string,
+  expectedSize: number,
+): Promise<FileRef & { mediaId: string | null }> {
   let received = 0;
+  let mediaId: string | null = null;
   async function* bytes(): AsyncGenerator<Uint8Array> {
     let { url, direct } = await mediaUrl(ctx, id);
+    if (url) mediaId = mediaIdOf(url);
     let resumes = 0;
     for (;;) {
       let res: Response;
@@ -100,5 +111,5 @@ export async function backupAttachment(ctx: BackupContext, id: string, expectedS
     });
   }
   ctx.counts.attachmentBytes += ref.size;
-  return ref;
+  return { ...ref, mediaId };
 }

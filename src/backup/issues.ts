@@ -388,12 +388,19 @@ async function writeIssueTree(ctx: BackupContext, w: Hydrated, knownAttachments:
       };
       const prior = knownAttachments.get(id);
       if (prior) {
-        files.push({ ...prior, name: id, meta });
+        const mediaId = prior.meta?.mediaId;
+        files.push({ ...prior, name: id, meta: typeof mediaId === 'string' ? { ...meta, mediaId } : meta });
         ctx.counts.reuse('attachment');
         continue;
       }
       const file = await backupAttachment(ctx, id, Number(a.size ?? 0));
-      files.push({ name: id, type: 'file', chunks: file.chunks, size: file.size, meta });
+      files.push({
+        name: id,
+        type: 'file',
+        chunks: file.chunks,
+        size: file.size,
+        meta: file.mediaId ? { ...meta, mediaId: file.mediaId } : meta,
+      });
       ctx.counts.add('attachment');
     }
     entries.push({ name: 'attachments', type: 'tree', tree: await ctx.writer.writeTree(files) });

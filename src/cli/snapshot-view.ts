@@ -7,61 +7,11 @@
 import { canonicalJson, TidemarkError } from '../core/index.js';
 import { decodeFieldValue, type FieldInfo } from '../jira/fields.js';
 import type { FileEntry, Meta, SnapshotReader, TreeEntry, TreeId } from '../store/index.js';
+import { listDir, listIssues, metaString, recordsOf, type IssueRef } from '../restore/source.js';
 
 type Json = Record<string, unknown>;
 
-export interface IssueRef {
-  id: string;
-  key: string | null;
-  project: string | null;
-  summary: string | null;
-  updated: string | null;
-  /** The issue's subtree. */
-  tree: TreeId;
-  /** The blob of its `issue` record. */
-  blob: string;
-}
-
-export async function listDir(reader: SnapshotReader, path: string[]): Promise<TreeEntry[]> {
-  const dir = path.length === 0 ? undefined : await reader.lookup(path);
-  if (path.length > 0 && (!dir || dir.type !== 'tree')) return [];
-  const out: TreeEntry[] = [];
-  for await (const e of reader.list(dir?.type === 'tree' ? dir.tree : undefined)) out.push(e);
-  return out;
-}
-
-/** The record under a path, or undefined. */
-export async function readRecordAt<T = Json>(reader: SnapshotReader, path: string[]): Promise<T | undefined> {
-  const e = await reader.lookup(path);
-  return e && e.type === 'record' ? reader.readRecord<T>(e.blob) : undefined;
-}
-
-function metaString(meta: Meta | undefined, key: string): string | null {
-  const v = meta?.[key];
-  return typeof v === 'string' ? v : null;
-}
-
-/** Every issue of the snapshot (one tree node read per issue; no record is read). */
-export async function listIssues(reader: SnapshotReader): Promise<IssueRef[]> {
-  const out: IssueRef[] = [];
-  for (const dir of await listDir(reader, ['issues'])) {
-    if (dir.type !== 'tree') continue;
-    for await (const e of reader.list(dir.tree)) {
-      if (e.name !== 'issue' || e.type !== 'record') continue;
-      out.push({
-        id: dir.name,
-        key: metaString(e.meta, 'key'),
-        project: metaString(e.meta, 'project'),
-        summary: metaString(e.meta, 'summary'),
-        updated: metaString(e.meta, 'updated'),
-        tree: dir.tree,
-        blob: e.blob,
-      });
-      break;
-    }
-  }
-  return out;
-}
+export { listDir, listIssues, readRecordAt, type IssueRef } from '../restore/source.js';
 
 /** Orders issue keys as Jira does: by project key, then by number. */
 export function compareKeys(a: string | null, b: string | null): number {
@@ -123,14 +73,6 @@ export interface IssueView {
   comments: Json[];
   worklogs: Json[];
   attachments: AttachmentView[];
-}
-
-async function recordsOf(reader: SnapshotReader, tree: TreeId): Promise<Json[]> {
-  const blobs: string[] = [];
-  for await (const e of reader.list(tree)) if (e.type === 'record') blobs.push(e.blob);
-  const byBlob = new Map<string, Json>();
-  for await (const [id, r] of reader.readRecords<Json>(blobs)) byBlob.set(id, r);
-  return blobs.map((b) => byBlob.get(b)!).filter(Boolean);
 }
 
 /** An issue with its changelog, comments, worklogs and attachments (oldest first). */

@@ -173,6 +173,8 @@ export interface Provenance {
     key?: string;
     authorAccountId?: string;
     authorName?: string;
+    /** Issues: the reporter, when the target would not let the restore set it. */
+    reporterAccountId?: string;
     created?: string;
     updated?: string;
   };

@@ -28,11 +28,28 @@ export type ReadSource = (path: string[]) => AsyncIterable<Uint8Array>;
 export interface RestoreTarget {
   readonly kind: 'jira' | 'dry-run';
   apply(step: ResolvedStep, readSource: ReadSource): Promise<StepOutputs>;
-  reconcile(step: ResolvedStep): Promise<StepOutputs | undefined>;
+  reconcile(step: ResolvedStep, context?: ReconcileContext): Promise<StepOutputs | undefined>;
+  /**
+   * Optional: several `issue.create` steps in one request (`POST /issue/bulk`, ≤ 50). Answers one
+   * outcome per step, in order; a request-level failure throws.
+   */
+  applyBatch?(steps: ResolvedStep[], readSource: ReadSource): Promise<BatchOutcome[]>;
+  /** Requests sent so far (write and read), for the report. */
+  readonly requests?: { writes: number; reads: number };
 }
 
+/** What the executor knows about a started step when it asks the target to reconcile it. */
+export interface ReconcileContext {
+  /** When the step was started (ISO), from the journal. */
+  startedAt?: string;
+  /** Hints recorded with `started` (e.g. `floorIssueId`: the highest target issue id known then). */
+  hint?: Record<string, string>;
+}
+
+export type BatchOutcome = { ok: true; outputs: StepOutputs } | { ok: false; error: Error };
+
 export type JournalEntry =
-  | { step: string; event: 'started'; at: string }
+  | { step: string; event: 'started'; at: string; hint?: Record<string, string> }
   | { step: string; event: 'done'; at: string; outputs: StepOutputs }
   | { step: string; event: 'failed'; at: string; error: { code: string; message: string } }
   | { step: string; event: 'skipped'; at: string; reason: string };

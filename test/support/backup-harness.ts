@@ -30,6 +30,10 @@ export interface BackupBench {
   repo: Repository;
   backend: MemBackend | FsBackend;
   client(governor?: Partial<RateGovernorOptions>): JiraClient;
+  /** A client on another site of the same world (same grant), e.g. 'globex' for cross-site restores. */
+  clientFor(siteName: string, governor?: Partial<RateGovernorOptions>): JiraClient;
+  /** Another site of the world, by name. */
+  siteNamed(name: string): Site;
   backup(options?: Partial<BackupOptions>): Promise<BackupReport>;
 }
 
@@ -44,14 +48,19 @@ export async function backupBench(options: BackupBenchOptions = {}): Promise<Bac
   const sim = createSimulator({ seed: 1, size: 'tiny', ...options, clock, baseUrl: 'http://sim.test' });
   const site = [...sim.world.sites.values()].find((s) => s.name === (options.siteName ?? 'acme'))!;
   const app = demoApp(sim.world)!;
-  const first = simAuth(sim).issueTokens({ clientId: app.clientId, email: DEMO_ADMIN_EMAIL, cloudIds: [site.cloudId] });
+  const sites = [site, ...[...sim.world.sites.values()].filter((s) => s !== site)];
+  const first = simAuth(sim).issueTokens({
+    clientId: app.clientId,
+    email: DEMO_ADMIN_EMAIL,
+    cloudIds: sites.map((s) => s.cloudId),
+  });
   const vault = await TokenVault.open({ storage: new MemoryVaultStorage(), masterKey: Buffer.alloc(32, 1), clock });
   await vault.put({
     id: 'grant',
     kind: '3lo',
     clientId: app.clientId,
     scopes: first.scope.split(' '),
-    sites: [{ cloudId: site.cloudId, name: site.name, url: site.url }],
+    sites: sites.map((s) => ({ cloudId: s.cloudId, name: s.name, url: s.url })),
     refreshToken: first.refresh_token!,
     accessToken: first.access_token,
     accessExpiresAt: clock.now() + first.expires_in * 1000,
@@ -71,9 +80,14 @@ export async function backupBench(options: BackupBenchOptions = {}): Promise<Bac
   const repo = existing
     ? await Repository.open(backend, passphrase('correct horse'), { clock })
     : await Repository.init(backend, passphrase('correct horse'), { clock, scrypt: { n: 1024, r: 8, p: 1 } });
-  const client = (governor: Partial<RateGovernorOptions> = {}): JiraClient =>
+  const siteNamed = (name: string): Site => {
+    const found = sites.find((s) => s.name === name);
+    if (!found) throw new Error(`no site ${name} in this world (${sites.map((s) => s.name).join(', ')})`);
+    return found;
+  };
+  const clientFor = (name: string, governor: Partial<RateGovernorOptions> = {}): JiraClient =>
     new JiraClient({
-      cloudId: site.cloudId,
+      cloudId: siteNamed(name).cloudId,
       tokens,
       mode: 'embedded',
       version: 'test',
@@ -82,6 +96,7 @@ export async function backupBench(options: BackupBenchOptions = {}): Promise<Bac
       clock,
       governor: new RateGovernor({ clock, ...governor }),
     });
+  const client = (governor: Partial<RateGovernorOptions> = {}): JiraClient => clientFor(site.name, governor);
   return {
     sim,
     site,
@@ -89,6 +104,8 @@ export async function backupBench(options: BackupBenchOptions = {}): Promise<Bac
     repo,
     backend,
     client,
+    clientFor,
+    siteNamed,
     backup: (o = {}) =>
       runBackup({
         client: client(),

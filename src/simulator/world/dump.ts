@@ -210,7 +210,8 @@ function historyDump(h: ChangeHistory): Obj {
   });
 }
 
-function issueDump(site: Site, issue: Issue): Obj {
+/** The ground truth of one issue (as in `dumpSite`). */
+export function issueDump(site: Site, issue: Issue): Obj {
   const attachments = issue.attachmentIds
     .map((id) => site.data.attachments.get(id))
     .filter((a): a is Attachment => a !== undefined);
