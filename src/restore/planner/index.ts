@@ -324,10 +324,15 @@ export async function planRestore(input: PlanInput): Promise<RestorePlan> {
 function createScreens(ctx: PlanContext, pt: ProjectTarget | undefined): CreateScreen {
   return async (sourceProjectId, issueType) => {
     if (ctx.projectSteps.has(sourceProjectId)) {
-      // The new project gets the default schemes; the original project's screen (when it is on
-      // the target) is the best guess at them, else the basic fields.
-      const original = pt && ctx.sameSite ? await ctx.live.createMeta(str(pt.source.key), issueType) : undefined;
-      return new Set(original ? original.map((f) => f.fieldId) : BASIC_CREATE);
+      // The new project gets the target's default schemes: the screen of the original project
+      // (same site) or of a target project of the same type is the best guess at them, else the
+      // basic fields.
+      const type = str(pt?.source.projectTypeKey);
+      const model = ctx.sameSite
+        ? str(pt?.source.key)
+        : (await ctx.live.projects()).find((p) => p.projectTypeKey === type)?.key;
+      const meta = model ? await ctx.live.createMeta(model, issueType) : undefined;
+      return new Set(meta ? meta.map((f) => f.fieldId) : BASIC_CREATE);
     }
     const meta = await ctx.live.createMeta(ctx.mappings.projects[sourceProjectId]!, issueType);
     return new Set(meta ? meta.map((f) => f.fieldId) : BASIC_CREATE);

@@ -125,6 +125,9 @@ export async function planIssueCreate(
         ...(typeof b.issue.key === 'string' ? { key: b.issue.key } : {}),
         ...(accountOf(creator) ? { authorAccountId: accountOf(creator)! } : {}),
         authorName: userName(creator),
+        ...(accountOf(f.reporter) && fields.reporter === undefined
+          ? { reporterAccountId: accountOf(f.reporter)! }
+          : {}),
         ...(typeof f.created === 'string' ? { created: f.created } : {}),
         ...(typeof f.updated === 'string' ? { updated: f.updated } : {}),
       }),
