@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkOrder, isRef, PROVENANCE_KEY, type RestorePlan, type Step } from '../../src/restore/plan.js';
-import { planRestore, renderPlanSummary } from '../../src/restore/planner/index.js';
+import { createRequests, planRestore, renderPlanSummary } from '../../src/restore/planner/index.js';
 import { undecidedGaps } from '../../src/restore/mappings.js';
 import type { IssueBundle } from '../../src/restore/source.js';
 import { plannerBench, type PlannerBench } from './planner-support.js';
@@ -121,7 +121,9 @@ describe('deleted-issues plan', () => {
   });
 
   it('has stats consistent with its steps and survives a JSON round trip', () => {
-    const writes = plan.steps.reduce((n, s) => n + s.writes, 0);
+    // Creates go in bulk: the two top-level issues in one request, their subtasks in another.
+    expect(createRequests(plan.steps)).toBe(2);
+    const writes = plan.steps.filter((s) => s.kind !== 'issue.create').reduce((n, s) => n + s.writes, 0) + 2;
     const reads = plan.steps.reduce((n, s) => n + (s.reads ?? 0), 0);
     expect(plan.stats.writes).toBe(writes);
     expect(plan.stats.reads).toBe(reads);

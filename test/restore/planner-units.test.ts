@@ -111,6 +111,16 @@ describe('plan stats', () => {
     expect(s.points).toBe(50 + 10 * 2);
     expect(s.busiestIssueMs).toBe(perIssueMs(40, 0));
     expect(s.etaMs).toBe(s.busiestIssueMs);
+    const creates: Step[] = Array.from({ length: 120 }, (_, i) => ({
+      id: `issue:${i}`,
+      kind: 'issue.create',
+      deps: i >= 117 ? ['issue:0'] : [],
+      issue: String(i),
+      writes: 1,
+      payload: {},
+    }));
+    // 117 top-level creates in 3 bulk requests, the 3 children in a fourth.
+    expect(planStats(creates, {}, {}).writes).toBe(4);
     const tight = planStats(steps, {}, {}, { pointsPerHour: 100, pointsRemaining: 10, requestMs: 0 });
     expect(tight.etaMs).toBeGreaterThan(30 * 60_000);
   });

@@ -96,7 +96,7 @@ export function planFieldRestore(
     after.push(stepId);
   }
   if (statusChanged) {
-    const t = planTransition(ctx, b.id, src, [...after], false);
+    const t = planTransition(ctx, b.id, src, [...after], str((live.fields.status as Json | undefined)?.id));
     if (t) {
       countEntity(ctx, 'status');
       after.push(t);
