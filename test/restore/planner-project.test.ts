@@ -176,6 +176,63 @@ describe('into another site (globex)', () => {
     }
   });
 
+  it('chosen issues into another site: all created, links between them as Refs, a filter picks them', async () => {
+    // Two DEV issues linked to each other in the snapshot.
+    let pair: [string, string] | undefined;
+    for await (const b of pb.source.issueBundles(devIssues)) {
+      for (const l of ((b.issue.fields as Json).issuelinks ?? []) as Json[]) {
+        const other = String(((l.outwardIssue ?? l.inwardIssue) as Json).key);
+        if (!pair && other.startsWith('DEV-')) pair = [String(b.issue.key), other];
+      }
+    }
+    expect(pair).toBeDefined();
+    const devId = String((await pb.source.config('project')).find((x) => x.key === 'DEV')!.id);
+    const unmapped = await planRestore({
+      source: pb.source,
+      live: pb.liveOn('globex'),
+      mode: { kind: 'issues', keys: pair! },
+      now: 0,
+    });
+    // DEV is not on globex: a gap, and nothing is created into thin air.
+    expect(unmapped.gaps.find((g) => g.kind === 'projects')).toMatchObject({ sourceId: devId, usedBy: 2 });
+    expect(unmapped.steps.filter((s) => s.kind === 'issue.create')).toEqual([]);
+    const into = (await pb.liveOn('globex').projects()).find((x) => x.projectTypeKey === 'software')!;
+    const p = await planRestore({
+      source: pb.source,
+      live: pb.liveOn('globex'),
+      mode: { kind: 'issues', keys: pair! },
+      mappings: { projects: { [devId]: into.id } },
+      now: 0,
+    });
+    expect(p.gaps.filter((g) => g.kind === 'projects')).toEqual([]);
+    const creates = p.steps.filter((s) => s.kind === 'issue.create');
+    expect(creates).toHaveLength(2);
+    const links = p.steps.filter(
+      (s) => s.kind === 'link.create' && isRef(s.payload.inward) && isRef(s.payload.outward),
+    );
+    expect(links.length).toBeGreaterThan(0);
+    for (const l of links) expect(l.deps.sort()).toEqual(creates.map((c) => c.id).sort());
+    expect(checkOrder(p.steps)).toEqual([]);
+
+    const byFilter = await planRestore({
+      source: pb.source,
+      live: pb.liveOn('globex'),
+      mode: { kind: 'issues', filter: { projects: ['DEV'], issueTypes: ['Epic'] } },
+      mappings: { projects: { [devId]: into.id } },
+      now: 0,
+    });
+    const epics: string[] = [];
+    for await (const b of pb.source.issueBundles(devIssues))
+      if (((b.issue.fields as Json).issuetype as Json).name === 'Epic') epics.push(b.id);
+    expect(epics.length).toBeGreaterThan(0);
+    expect(
+      byFilter.steps
+        .filter((s) => s.kind === 'issue.create')
+        .map((s) => s.issue)
+        .sort(),
+    ).toEqual(epics.sort());
+  });
+
   it('refuses deleted-issues and field rollback into another site', async () => {
     await expect(
       planRestore({ source: pb.source, live: pb.liveOn('globex'), mode: { kind: 'deleted-issues' }, now: 0 }),

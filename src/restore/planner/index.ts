@@ -194,7 +194,17 @@ export async function planRestore(input: PlanInput): Promise<RestorePlan> {
   const liveFields = mode.kind === 'fields' ? ['status', ...chosenFields] : ['*all'];
   const selection = await selectIssues(source, live, mode, sameSite, liveFields);
 
-  const planId = `plan-${sha256Hex(canonicalJson({ s: source.snapshotId, t: target.cloudId, mode, now: input.now })).slice(0, 16)}`;
+  const planId = `plan-${sha256Hex(
+    canonicalJson({
+      s: source.snapshotId,
+      t: target.cloudId,
+      mode,
+      now: input.now,
+      options: input.options ?? {},
+      mappings: input.mappings ?? {},
+      decisions: (input.decisions ?? []).map((g) => [g.kind, g.sourceId, g.decision ?? null]),
+    }),
+  ).slice(0, 16)}`;
   const ctx: PlanContext = {
     planId,
     source,
