@@ -23,6 +23,7 @@ import { registerDiffCommand } from './commands/diff.js';
 import { registerLsCommand } from './commands/ls.js';
 import { registerConnectionsCommands } from './commands/connections.js';
 import { registerServerCommand } from './commands/server.js';
+import { registerRestoreCommand } from './commands/restore.js';
 import { registerShowCommand } from './commands/show.js';
 import { registerSimCommand } from './commands/sim.js';
 import { processContext, type CliContext } from './context.js';
@@ -53,6 +54,7 @@ export function buildProgram(ctx: CliContext, args: string[] = []): Command {
   registerDiffCommand(program, ctx);
   registerLsCommand(program, ctx);
   registerServerCommand(program, ctx);
+  registerRestoreCommand(program, ctx);
   registerShowCommand(program, ctx);
   registerSimCommand(program, ctx);
   registerInitCommand(program, ctx);

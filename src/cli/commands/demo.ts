@@ -25,6 +25,7 @@ import { parseInteger } from '../parse.js';
 import { withSnapshots } from '../snapshot-ref.js';
 import { backendFor, repositoryOptions } from './repo-options.js';
 import { runBackupCommand } from './backup.js';
+import { runRestoreApply, runRestorePlan, runRestoreVerify } from './restore.js';
 import { connectEmbedded } from './connect.js';
 import { computeDiff, diffText } from './diff.js';
 
@@ -141,6 +142,8 @@ function planChanges(site: Site): PlannedChanges {
   return { ops, lines, project: project.key, editedKey: edited.key, deletedKey: deleted.key };
 }
 
+const STEPS = 10;
+
 export async function runDemo(ctx: CliContext, opts: DemoOptions): Promise<void> {
   const home = opts.home ? path.resolve(opts.home) : await mkdtemp(path.join(tmpdir(), 'tidemark-demo-'));
   await mkdir(home, { recursive: true });
@@ -155,7 +158,7 @@ export async function runDemo(ctx: CliContext, opts: DemoOptions): Promise<void>
   void ctx.stopped().then(() => (interrupted = true));
   const step = (n: number, text: string): void => {
     if (interrupted) throw new TidemarkError('cancelled', `the demo was stopped before step ${n}`);
-    ctx.out(`\n[${n}/7] ${text}`);
+    ctx.out(`\n[${n}/${STEPS}] ${text}`);
   };
   ctx.out('Tidemark demo: the main job on embedded defaults, against the bundled Jira Cloud simulator.');
   ctx.out(
@@ -289,6 +292,29 @@ export async function runDemo(ctx: CliContext, opts: DemoOptions): Promise<void>
       diffText(await computeDiff(a!, b!)),
     );
     demoCtx.out(text);
+
+    // 8. Restore the deleted issue from the first snapshot: plan, then apply.
+    const restoreOpts = { ...repoOpts, connection: connection.id, snapshot: full.snapshot };
+    const deletedPlan = path.join(home, 'restore-deleted.json');
+    step(8, `Restoring the deleted issue ${plan.deletedKey}: tidemark restore plan --deleted, then restore apply.`);
+    await runRestorePlan(demoCtx, { ...restoreOpts, deleted: true, out: deletedPlan });
+    await runRestoreApply(demoCtx, deletedPlan, { ...repoOpts, connection: connection.id, yes: true });
+
+    // 9. Roll back the bad edit: only the fields that were changed, nothing else.
+    const rollbackPlan = path.join(home, 'restore-rollback.json');
+    step(9, `Rolling back the edit of ${plan.editedKey} (summary, labels, priority) with restore plan --fields.`);
+    await runRestorePlan(demoCtx, {
+      ...restoreOpts,
+      fields: 'summary,labels,priority',
+      issues: plan.editedKey,
+      out: rollbackPlan,
+    });
+    await runRestoreApply(demoCtx, rollbackPlan, { ...repoOpts, connection: connection.id, yes: true });
+
+    // 10. Prove it: read everything back and compare with the snapshot.
+    step(10, 'Verifying both restores against the snapshot (tidemark restore verify): the fidelity report.');
+    await runRestoreVerify(demoCtx, deletedPlan, { ...repoOpts, connection: connection.id });
+    await runRestoreVerify(demoCtx, rollbackPlan, { ...repoOpts, connection: connection.id });
     done = { first: full.snapshot, second: incremental.snapshot, plan };
   } finally {
     await served.close();
