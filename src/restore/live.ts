@@ -52,6 +52,8 @@ export interface LiveField extends Named {
 export interface LiveIssueType extends Named {
   subtask: boolean;
   hierarchyLevel: number;
+  /** The project of a team-managed project's own issue type (usable there only). */
+  scopeProject?: string;
 }
 
 export interface LiveUser {
@@ -94,7 +96,7 @@ export interface LiveState {
   projectIssueCount(projectKey: string): Promise<number>;
   projects(): Promise<LiveProject[]>;
   fields(): Promise<LiveField[]>;
-  statuses(): Promise<Named[]>;
+  statuses(): Promise<Array<Named & { scopeProject?: string }>>;
   issueTypes(): Promise<LiveIssueType[]>;
   priorities(): Promise<Named[]>;
   resolutions(): Promise<Named[]>;
@@ -271,18 +273,33 @@ export class JiraLiveState implements LiveState {
     return out;
   }
 
-  statuses(): Promise<Named[]> {
-    return this.once('statuses', async () => named((await this.get('GET /rest/api/3/status')) as Json[]));
+  statuses(): Promise<Array<Named & { scopeProject?: string }>> {
+    return this.once('statuses', async () =>
+      ((await this.get('GET /rest/api/3/status')) as Json[]).map((x) => {
+        const scope = (x.scope ?? {}) as Json;
+        const project = (scope.project ?? {}) as Json;
+        return {
+          id: str(x.id),
+          name: str(x.name),
+          ...(scope.type === 'PROJECT' && project.id !== undefined ? { scopeProject: str(project.id) } : {}),
+        };
+      }),
+    );
   }
 
   issueTypes(): Promise<LiveIssueType[]> {
     return this.once('issueTypes', async () =>
-      ((await this.get('GET /rest/api/3/issuetype')) as Json[]).map((t) => ({
-        id: str(t.id),
-        name: str(t.name),
-        subtask: t.subtask === true,
-        hierarchyLevel: Number(t.hierarchyLevel ?? (t.subtask === true ? -1 : 0)),
-      })),
+      ((await this.get('GET /rest/api/3/issuetype')) as Json[]).map((t) => {
+        const scope = (t.scope ?? {}) as Json;
+        const project = (scope.project ?? {}) as Json;
+        return {
+          id: str(t.id),
+          name: str(t.name),
+          subtask: t.subtask === true,
+          hierarchyLevel: Number(t.hierarchyLevel ?? (t.subtask === true ? -1 : 0)),
+          ...(scope.type === 'PROJECT' && project.id !== undefined ? { scopeProject: str(project.id) } : {}),
+        };
+      }),
     );
   }
 

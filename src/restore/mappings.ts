@@ -199,13 +199,15 @@ async function targetItems(live: LiveState, kinds: Set<MappingKind>): Promise<Pa
     out.fields = fields.map((f) => ({ id: f.id, name: f.name, type: f.type ?? '' }));
     out.options = fields.flatMap((f) => f.options.map((o) => ({ id: o.id, name: o.value, owner: f.id })));
   }
-  if (want('statuses')) out.statuses = await live.statuses();
+  if (want('statuses'))
+    out.statuses = [...(await live.statuses())]
+      .sort((a, b) => Number(a.scopeProject !== undefined) - Number(b.scopeProject !== undefined))
+      .map((t) => ({ id: t.id, name: t.name }));
   if (want('issueTypes'))
-    out.issueTypes = (await live.issueTypes()).map((t) => ({
-      id: t.id,
-      name: t.name,
-      type: t.subtask ? 'subtask' : 'standard',
-    }));
+    // Site-wide types first: a team-managed project's own types serve that project only.
+    out.issueTypes = [...(await live.issueTypes())]
+      .sort((a, b) => Number(a.scopeProject !== undefined) - Number(b.scopeProject !== undefined))
+      .map((t) => ({ id: t.id, name: t.name, type: t.subtask ? 'subtask' : 'standard' }));
   if (want('priorities')) out.priorities = await live.priorities();
   if (want('resolutions')) out.resolutions = await live.resolutions();
   if (want('linkTypes')) out.linkTypes = await live.linkTypes();

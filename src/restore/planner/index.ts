@@ -27,6 +27,7 @@ import {
   planIssueCreate,
   planSocial,
   planTransition,
+  planVote,
   planWorklogs,
   type CreateScreen,
   type Deferred,
@@ -79,6 +80,19 @@ function str(v: unknown): string {
 
 const fieldsOf = (b: IssueBundle): Json => (b.issue.fields ?? {}) as Json;
 
+/** Calls `found` for every user mention of an ADF document. */
+function mentions(node: unknown, found: (accountId: string, name: string) => void): void {
+  if (typeof node !== 'object' || node === null) return;
+  if (Array.isArray(node)) {
+    for (const n of node) mentions(n, found);
+    return;
+  }
+  const n = node as Json;
+  const attrs = (n.attrs ?? {}) as Json;
+  if (n.type === 'mention' && typeof attrs.id === 'string') found(attrs.id, str(attrs.text).replace(/^@/, ''));
+  if (Array.isArray(n.content)) mentions(n.content, found);
+}
+
 /** Source items the plan's issues use, for mapping and gaps. */
 function collectUsage(
   ctx: { defs: PlanContext['defs'] },
@@ -91,6 +105,8 @@ function collectUsage(
     const f = fieldsOf(b);
     collectFieldUsage(f, ctx.defs, usage, only);
     if (only) continue;
+    for (const doc of [...Object.values(f), ...b.comments.map((c) => c.body), ...b.worklogs.map((w) => w.comment)])
+      mentions(doc, (id, name) => usage.add('users', id, name));
     const project = (f.project ?? {}) as Json;
     if (str(project.key) !== projectMode) usage.add('projects', str(project.id), str(project.key));
     for (const w of (b.issue.watchers ?? []) as unknown[]) if (typeof w === 'string') usage.add('users', w);
@@ -261,6 +277,7 @@ export async function planRestore(input: PlanInput): Promise<RestorePlan> {
       (g.kind !== 'boards' || boardsNeeded.has(g.sourceId)) &&
       !(mode.kind === 'project' && (g.kind === 'components' || g.kind === 'versions')),
   );
+  if (pt && !pt.reuse) openGaps.push(...(await globalIssueTypes(ctx, usage)));
   const gaps = applyDecisions(ctx.mappings, openGaps, input.decisions, input.options?.fallbackUser);
 
   if (pt) planProjectConfig(ctx, pt, mode.kind === 'project' ? mode.targetName : undefined);
@@ -284,7 +301,9 @@ export async function planRestore(input: PlanInput): Promise<RestorePlan> {
       const after = [`issue:${b.id}`];
       const edit = planDeferredEdit(ctx, b.id, deferred);
       if (edit) after.push(edit);
-      const t = planTransition(ctx, b.id, fieldsOf(b), [...after]);
+      // Jira refuses votes on resolved issues: the caller's vote goes before the transition.
+      const vote = planVote(ctx, b, [`issue:${b.id}`]);
+      const t = planTransition(ctx, b.id, fieldsOf(b), [...after, ...(vote ? [vote] : [])]);
       if (t) after.push(t);
       planComments(ctx, b, after);
       planWorklogs(ctx, b, after);
@@ -323,6 +342,45 @@ export async function planRestore(input: PlanInput): Promise<RestorePlan> {
     steps: ctx.steps,
     stats: planStats(ctx.steps, ctx.entities, ctx.fidelity.byKind, input.quota ?? DEFAULT_QUOTA),
   };
+}
+
+/**
+ * A project the plan creates gets the site's default schemes: a team-managed project's own issue
+ * types and statuses do not exist there, so they map to site-wide ones of the same name (or are
+ * gaps).
+ */
+async function globalIssueTypes(ctx: PlanContext, usage: Usage): Promise<Gap[]> {
+  const types = await ctx.live.issueTypes();
+  const gaps: Gap[] = [];
+  const statuses = await ctx.live.statuses();
+  for (const [sourceId, u] of usage.get('statuses')) {
+    const mapped = statuses.find((t) => t.id === ctx.mappings.statuses[sourceId]);
+    if (!mapped || mapped.scopeProject === undefined) continue;
+    const global = statuses.find(
+      (t) => t.scopeProject === undefined && t.name.toLowerCase() === mapped.name.toLowerCase(),
+    );
+    if (global) ctx.mappings.statuses[sourceId] = global.id;
+    else {
+      delete ctx.mappings.statuses[sourceId];
+      gaps.push({ kind: 'statuses', sourceId, name: u.name || mapped.name, usedBy: u.count });
+    }
+  }
+  for (const [sourceId, u] of usage.get('issueTypes')) {
+    const mapped = types.find((t) => t.id === ctx.mappings.issueTypes[sourceId]);
+    if (!mapped || mapped.scopeProject === undefined) continue;
+    const global = types.find(
+      (t) =>
+        t.scopeProject === undefined &&
+        t.name.toLowerCase() === mapped.name.toLowerCase() &&
+        t.subtask === mapped.subtask,
+    );
+    if (global) ctx.mappings.issueTypes[sourceId] = global.id;
+    else {
+      delete ctx.mappings.issueTypes[sourceId];
+      gaps.push({ kind: 'issueTypes', sourceId, name: u.name || mapped.name, usedBy: u.count });
+    }
+  }
+  return gaps;
 }
 
 /** Create screens (createmeta), with a basic screen for a project the plan creates. */

@@ -245,11 +245,13 @@ function byCreated(a: Json, b: Json): number {
   return str(a.created).localeCompare(str(b.created)) || Number(a.id) - Number(b.id);
 }
 
-/** comment.add for each comment (oldest first), chained so they keep their order. */
+/**
+ * comment.add for each comment, oldest first. Not chained: the executor runs one step per issue at
+ * a time in plan order, and one refused comment must not hold back the others.
+ */
 export function planComments(ctx: PlanContext, b: IssueBundle, after: string[], only?: Set<string>): void {
   const issue = issueRef(ctx, b.id);
   const adf = adfContext(ctx);
-  let prev: string | undefined;
   for (const c of [...b.comments].sort(byCreated)) {
     if (only && !only.has(str(c.id))) continue;
     const stepId = `comment:${b.id}:${str(c.id)}`;
@@ -259,7 +261,7 @@ export function planComments(ctx: PlanContext, b: IssueBundle, after: string[], 
     addStep(ctx, {
       id: stepId,
       kind: 'comment.add',
-      deps: [...after, ...(prev ? [prev] : []), ...r.deps],
+      deps: [...after, ...r.deps],
       issue: b.id,
       payload: {
         issue,
@@ -282,7 +284,6 @@ export function planComments(ctx: PlanContext, b: IssueBundle, after: string[], 
         ],
       },
     });
-    prev = stepId;
     countEntity(ctx, 'comment');
     ctx.fidelity.add(
       'comment',
@@ -296,7 +297,6 @@ export function planComments(ctx: PlanContext, b: IssueBundle, after: string[], 
 export function planWorklogs(ctx: PlanContext, b: IssueBundle, after: string[], only?: Set<string>): void {
   const issue = issueRef(ctx, b.id);
   const adf = adfContext(ctx);
-  let prev: string | undefined;
   for (const w of [...b.worklogs].sort(byCreated)) {
     if (only && !only.has(str(w.id))) continue;
     const stepId = `worklog:${b.id}:${str(w.id)}`;
@@ -306,7 +306,7 @@ export function planWorklogs(ctx: PlanContext, b: IssueBundle, after: string[], 
     addStep(ctx, {
       id: stepId,
       kind: 'worklog.add',
-      deps: [...after, ...(prev ? [prev] : []), ...r.deps],
+      deps: [...after, ...r.deps],
       issue: b.id,
       payload: {
         issue,
@@ -330,7 +330,6 @@ export function planWorklogs(ctx: PlanContext, b: IssueBundle, after: string[], 
         ],
       },
     });
-    prev = stepId;
     countEntity(ctx, 'worklog');
     ctx.fidelity.add(
       'worklog',
@@ -340,7 +339,27 @@ export function planWorklogs(ctx: PlanContext, b: IssueBundle, after: string[], 
   }
 }
 
-/** Watchers, the caller's vote, remote links. */
+/** The caller's own vote (before the issue is resolved: Jira refuses votes on resolved issues). */
+export function planVote(ctx: PlanContext, b: IssueBundle, after: string[]): string | undefined {
+  const issue = issueRef(ctx, b.id);
+  let step: string | undefined;
+  for (const v of (b.issue.voters ?? []) as unknown[]) {
+    const source = typeof v === 'string' ? v : accountOf(v);
+    if (source && ctx.mappings.users[source] === ctx.caller.accountId && !step) {
+      step = addStep(ctx, { id: `vote:${b.id}`, kind: 'vote.add', deps: after, issue: b.id, payload: { issue } }).id;
+      countEntity(ctx, 'vote');
+      ctx.fidelity.add('vote', 'exact');
+    } else
+      ctx.fidelity.add(
+        'vote',
+        'notRestorable',
+        "Jira sets only the caller's own vote: other users' votes cannot be restored",
+      );
+  }
+  return step;
+}
+
+/** Watchers and remote links. */
 export function planSocial(ctx: PlanContext, b: IssueBundle, after: string[]): void {
   const issue = issueRef(ctx, b.id);
   const caller = ctx.caller.accountId;
@@ -363,19 +382,6 @@ export function planSocial(ctx: PlanContext, b: IssueBundle, after: string[]): v
       issue: b.id,
       payload: { issue, accountId: target },
     });
-  }
-  for (const v of (b.issue.voters ?? []) as unknown[]) {
-    const source = typeof v === 'string' ? v : accountOf(v);
-    if (source && ctx.mappings.users[source] === caller) {
-      addStep(ctx, { id: `vote:${b.id}`, kind: 'vote.add', deps: after, issue: b.id, payload: { issue } });
-      countEntity(ctx, 'vote');
-      ctx.fidelity.add('vote', 'exact');
-    } else
-      ctx.fidelity.add(
-        'vote',
-        'notRestorable',
-        "Jira sets only the caller's own vote: other users' votes cannot be restored",
-      );
   }
   for (const rl of (b.issue.remoteLinks ?? []) as Json[]) {
     addStep(ctx, {
