@@ -58,6 +58,15 @@ describe('project into a new key (same site)', () => {
     expect(plan.gaps).toEqual([]);
   });
 
+  it('has the caller lead the new project when comments are visible to a project role only', async () => {
+    let roleOnly = 0;
+    for await (const b of pb.source.issueBundles(devIssues))
+      roleOnly += b.comments.filter((c) => (c.visibility as Json | undefined)?.type === 'role').length;
+    expect(roleOnly).toBeGreaterThan(0);
+    expect(plan.steps[0]!.payload.leadAccountId).toBe((await pb.live().myself()).accountId);
+    expect(plan.stats.fidelity['project-lead']?.notRestorable).toBe(1);
+  });
+
   it('recreates sprints on their board (create → start → add → close) after the issues', () => {
     const sprints = plan.steps.filter((s) => s.kind === 'sprint.create');
     expect(sprints.length).toBeGreaterThan(0);

@@ -280,7 +280,11 @@ export async function planRestore(input: PlanInput): Promise<RestorePlan> {
   if (pt && !pt.reuse) openGaps.push(...(await globalIssueTypes(ctx, usage)));
   const gaps = applyDecisions(ctx.mappings, openGaps, input.decisions, input.options?.fallbackUser);
 
-  if (pt) planProjectConfig(ctx, pt, mode.kind === 'project' ? mode.targetName : undefined);
+  if (pt) {
+    const roleOnly = (x: Json): boolean => ((x.visibility ?? {}) as Json).type === 'role';
+    const restricted = selection.create.some((b) => b.comments.some(roleOnly) || b.worklogs.some(roleOnly));
+    planProjectConfig(ctx, pt, mode.kind === 'project' ? mode.targetName : undefined, restricted);
+  }
   for (const [id, liveId] of await findExisting(live, all, new Set(all.map((b) => b.id)), sameSite))
     ctx.existing.set(id, liveId);
 

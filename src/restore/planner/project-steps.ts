@@ -44,21 +44,38 @@ export async function projectTarget(
   return { source, key, reuse: live };
 }
 
-/** project.create (unless reused), then components and versions the target project lacks. */
-export function planProjectConfig(ctx: PlanContext, t: ProjectTarget, targetName: string | undefined): void {
+/**
+ * project.create (unless reused), then components and versions the target project lacks.
+ * `restricted`: some restored comment or worklog is visible to a project role only. Jira lets the
+ * restore write it only when the caller is in that role, and a new project's only role member is
+ * its lead (in Administrators): the caller leads the new project then (the original lead is
+ * reported as not restorable).
+ */
+export function planProjectConfig(
+  ctx: PlanContext,
+  t: ProjectTarget,
+  targetName: string | undefined,
+  restricted = false,
+): void {
   const p = t.source;
   const pid = str(p.id);
-  let projectRef: unknown;
   let projectKeyRef: unknown;
   const deps: string[] = [];
   if (t.reuse) {
     ctx.mappings.projects[pid] = t.reuse.id;
-    projectRef = t.reuse.id;
     projectKeyRef = t.reuse.key;
   } else {
     const stepId = `project:${pid}`;
-    const lead =
-      ctx.mappings.users[str(p.leadAccountId ?? (p.lead as Json | undefined)?.accountId)] ?? ctx.caller.accountId;
+    const original = ctx.mappings.users[str(p.leadAccountId ?? (p.lead as Json | undefined)?.accountId)];
+    const lead = restricted || !original ? ctx.caller.accountId : original;
+    if (lead !== original)
+      ctx.fidelity.add(
+        'project-lead',
+        'notRestorable',
+        restricted
+          ? 'the restoring account leads the new project, so that comments visible to a project role can be written'
+          : 'the original lead has no target user: the restoring account leads the new project',
+      );
     const category = (p.projectCategory ?? undefined) as Json | undefined;
     const nameTaken = ctx.sameSite && t.key !== p.key;
     addStep(ctx, {
@@ -77,7 +94,6 @@ export function planProjectConfig(ctx: PlanContext, t: ProjectTarget, targetName
     ctx.projectSteps.set(pid, stepId);
     countEntity(ctx, 'project');
     ctx.fidelity.add('project', 'exact');
-    projectRef = ref(stepId);
     projectKeyRef = ref(stepId, 'key');
     deps.push(stepId);
   }
@@ -129,5 +145,4 @@ export function planProjectConfig(ctx: PlanContext, t: ProjectTarget, targetName
     countEntity(ctx, 'version');
     ctx.fidelity.add('version', 'exact');
   }
-  void projectRef;
 }
