@@ -17,6 +17,8 @@ export interface PlannerBench {
   source: RestoreSource;
   /** A fresh LiveState of the backed-up site (answers are cached per instance). */
   live(): JiraLiveState;
+  /** A fresh LiveState of another site of the world (e.g. 'globex'). */
+  liveOn(siteName: string): JiraLiveState;
   /** Applies control operations to the site, as its admin. */
   apply(...ops: Op[]): unknown[];
   issues(): Issue[];
@@ -30,6 +32,7 @@ export async function plannerBench(seed = 1): Promise<PlannerBench> {
     bench,
     source,
     live: () => new JiraLiveState(bench.client()),
+    liveOn: (name) => new JiraLiveState(bench.clientFor(name)),
     apply: (...ops) =>
       ops.map((op) => applyOp(mutationContext(bench.sim.world, bench.site, bench.clock.now(), ADMIN), op)),
     issues: () => [...bench.site.data.issues.values()].sort((a, b) => Number(a.id) - Number(b.id)),

@@ -7,6 +7,7 @@ import type { Mappings, Provenance, Ref, RestoreModeSpec, Step, StepKind } from 
 import type { LiveState, LiveUser, SiteIdentity } from '../live.js';
 import type { IssueBundle, RestoreSource } from '../source.js';
 import type { FieldDef, ValueMapper } from './fields.js';
+import type { Workflows } from './workflows.js';
 
 type Json = Record<string, unknown>;
 
@@ -44,8 +45,8 @@ export interface PlanContext {
   createdConfig: { components: Map<string, string>; versions: Map<string, string> };
   /** Project step (source project id → step id) when the plan creates the project. */
   projectSteps: Map<string, string>;
-  /** Initial statuses of the source workflows (a created issue already has them). */
-  initialStatuses: Set<string>;
+  /** The snapshot's workflows: transition paths for estimates. */
+  workflows: Workflows;
   steps: Step[];
   fidelity: FidelityTally;
   entities: Record<string, number>;

@@ -33,11 +33,12 @@ import {
 } from './issue-steps.js';
 import { planProjectConfig, projectTarget, type ProjectTarget } from './project-steps.js';
 import { selectIssues } from './select.js';
+import { Workflows } from './workflows.js';
 import { DEFAULT_QUOTA, planStats, type QuotaSpec } from './stats.js';
 import { planFieldRestore, planIssueUpdate, resolveFields } from './update-steps.js';
 
 export { renderPlanSummary } from './summary.js';
-export { planStats, perIssueMs, DEFAULT_QUOTA, type QuotaSpec } from './stats.js';
+export { createRequests, planStats, perIssueMs, DEFAULT_QUOTA, type QuotaSpec } from './stats.js';
 
 type Json = Record<string, unknown>;
 
@@ -169,13 +170,6 @@ async function findExisting(
   return new Map([...found.values()].map((i) => [i.id, i.id]));
 }
 
-function initialStatuses(workflows: Json[]): Set<string> {
-  const out = new Set<string>();
-  for (const w of workflows)
-    for (const t of (w.transitions ?? []) as Json[]) if (t.type === 'INITIAL') out.add(str(t.toStatusReference));
-  return out;
-}
-
 export async function planRestore(input: PlanInput): Promise<RestorePlan> {
   const { source, live, mode } = input;
   const target = await live.site();
@@ -188,10 +182,11 @@ export async function planRestore(input: PlanInput): Promise<RestorePlan> {
         hint: 'Into another site, restore chosen issues (--keys / a filter) or a whole project.',
       },
     );
-  const [caller, fieldConfig, workflows, projects] = await Promise.all([
+  const [caller, fieldConfig, workflows, schemes, projects] = await Promise.all([
     live.myself(),
     source.config('field'),
     source.config('workflow'),
+    source.config('workflow-scheme'),
     source.config('project'),
   ]);
   const defs = fieldDefs(fieldConfig);
@@ -199,7 +194,17 @@ export async function planRestore(input: PlanInput): Promise<RestorePlan> {
   const liveFields = mode.kind === 'fields' ? ['status', ...chosenFields] : ['*all'];
   const selection = await selectIssues(source, live, mode, sameSite, liveFields);
 
-  const planId = `plan-${sha256Hex(canonicalJson({ s: source.snapshotId, t: target.cloudId, mode, now: input.now })).slice(0, 16)}`;
+  const planId = `plan-${sha256Hex(
+    canonicalJson({
+      s: source.snapshotId,
+      t: target.cloudId,
+      mode,
+      now: input.now,
+      options: input.options ?? {},
+      mappings: input.mappings ?? {},
+      decisions: (input.decisions ?? []).map((g) => [g.kind, g.sourceId, g.decision ?? null]),
+    }),
+  ).slice(0, 16)}`;
   const ctx: PlanContext = {
     planId,
     source,
@@ -216,7 +221,7 @@ export async function planRestore(input: PlanInput): Promise<RestorePlan> {
     mediaSteps: new Map(),
     createdConfig: { components: new Map(), versions: new Map() },
     projectSteps: new Map(),
-    initialStatuses: initialStatuses(workflows),
+    workflows: new Workflows(workflows, schemes),
     steps: [],
     fidelity: new FidelityTally(),
     entities: {},
@@ -279,7 +284,7 @@ export async function planRestore(input: PlanInput): Promise<RestorePlan> {
       const after = [`issue:${b.id}`];
       const edit = planDeferredEdit(ctx, b.id, deferred);
       if (edit) after.push(edit);
-      const t = planTransition(ctx, b.id, fieldsOf(b), [...after], true);
+      const t = planTransition(ctx, b.id, fieldsOf(b), [...after]);
       if (t) after.push(t);
       planComments(ctx, b, after);
       planWorklogs(ctx, b, after);
@@ -324,10 +329,15 @@ export async function planRestore(input: PlanInput): Promise<RestorePlan> {
 function createScreens(ctx: PlanContext, pt: ProjectTarget | undefined): CreateScreen {
   return async (sourceProjectId, issueType) => {
     if (ctx.projectSteps.has(sourceProjectId)) {
-      // The new project gets the default schemes; the original project's screen (when it is on
-      // the target) is the best guess at them, else the basic fields.
-      const original = pt && ctx.sameSite ? await ctx.live.createMeta(str(pt.source.key), issueType) : undefined;
-      return new Set(original ? original.map((f) => f.fieldId) : BASIC_CREATE);
+      // The new project gets the target's default schemes: the screen of the original project
+      // (same site) or of a target project of the same type is the best guess at them, else the
+      // basic fields.
+      const type = str(pt?.source.projectTypeKey);
+      const model = ctx.sameSite
+        ? str(pt?.source.key)
+        : (await ctx.live.projects()).find((p) => p.projectTypeKey === type)?.key;
+      const meta = model ? await ctx.live.createMeta(model, issueType) : undefined;
+      return new Set(meta ? meta.map((f) => f.fieldId) : BASIC_CREATE);
     }
     const meta = await ctx.live.createMeta(ctx.mappings.projects[sourceProjectId]!, issueType);
     return new Set(meta ? meta.map((f) => f.fieldId) : BASIC_CREATE);

@@ -125,6 +125,9 @@ export async function planIssueCreate(
         ...(typeof b.issue.key === 'string' ? { key: b.issue.key } : {}),
         ...(accountOf(creator) ? { authorAccountId: accountOf(creator)! } : {}),
         authorName: userName(creator),
+        ...(accountOf(f.reporter) && fields.reporter === undefined
+          ? { reporterAccountId: accountOf(f.reporter)! }
+          : {}),
         ...(typeof f.created === 'string' ? { created: f.created } : {}),
         ...(typeof f.updated === 'string' ? { updated: f.updated } : {}),
       }),
@@ -186,13 +189,18 @@ export function planDeferredEdit(ctx: PlanContext, sid: string, deferred: Deferr
   return stepId;
 }
 
-/** issue.transition to the snapshot status (and resolution), unless the issue starts there. */
+/**
+ * issue.transition to the snapshot status (and resolution). `liveStatus`: the status of an issue
+ * that exists; a created issue starts in its workflow's initial status. Writes and reads are the
+ * shortest path of the snapshot's workflow (one write per hop, a read of the issue and of each
+ * transition screen on the way).
+ */
 export function planTransition(
   ctx: PlanContext,
   sid: string,
   fields: Json,
   deps: string[],
-  created: boolean,
+  liveStatus?: string,
 ): string | undefined {
   const status = fields.status as Json | undefined;
   if (!status) return undefined;
@@ -206,14 +214,19 @@ export function planTransition(
   if (resolution && !res)
     ctx.fidelity.add('resolution', 'notRestorable', `resolution "${str(resolution.name)}" has no target resolution`);
   ctx.fidelity.add('status', 'exact');
-  if (created && ctx.sameSite && ctx.initialStatuses.has(str(status.id)) && !resolution) return undefined;
+  const projectId = str((fields.project as Json | undefined)?.id);
+  const typeId = str((fields.issuetype as Json | undefined)?.id);
+  const path = ctx.workflows.path(projectId, typeId, str(status.id), liveStatus);
+  // On its own site a new issue already in the right status needs no step.
+  if (ctx.sameSite && path?.hops === 0 && !resolution) return undefined;
   const issue = issueRef(ctx, sid);
   return addStep(ctx, {
     id: `transition:${sid}`,
     kind: 'issue.transition',
     deps,
     issue: sid,
-    reads: 1,
+    writes: path ? path.hops : 1,
+    reads: 1 + (path ? path.screenHops : 0),
     payload: { issue, status: target, ...(res ? { resolution: res } : {}) },
   }).id;
 }

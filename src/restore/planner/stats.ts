@@ -2,7 +2,8 @@
  * A plan's statistics (PlanStats): entities by kind, writes, reads, points by the cost model
  * (src/jira/cost.ts: writes 1 point, reads 1 + objects), and the ETA under the points quota, the
  * burst rate and the per-issue write limits (src/jira/governor/rates.ts, aimed at 90%) with many
- * issues in flight.
+ * issues in flight. Issue creates are counted as the executor sends them: the creates that become
+ * ready together (same depth of the parent chain) go 50 to a bulk request.
  */
 import { estimatePoints } from '../../jira/cost.js';
 import { DEFAULT_METHOD_RATES, PER_ISSUE_LIMITS } from '../../jira/governor/rates.js';
@@ -13,7 +14,7 @@ export interface QuotaSpec {
   pointsPerHour: number;
   /** Points left in the current hour (default: a full hour). */
   pointsRemaining?: number;
-  /** Issues written in parallel (default 8). */
+  /** Issues written in parallel (default 16, as the executor). */
   concurrency?: number;
   /** Time one write request takes (default 100 ms). */
   requestMs?: number;
@@ -21,7 +22,7 @@ export interface QuotaSpec {
 
 export const DEFAULT_QUOTA: Required<Omit<QuotaSpec, 'pointsRemaining'>> = {
   pointsPerHour: 65_000,
-  concurrency: 8,
+  concurrency: 16,
   requestMs: 100,
 };
 
@@ -34,8 +35,27 @@ const READ_ROUTE: Partial<Record<StepKind, string>> = {
   'attachment.upload': 'GET /rest/api/3/attachment/{id}',
 };
 
+/** Issues per bulk create request. */
+export const BULK_CREATE_MAX = 50;
+
+/** Write requests of the plan's issue creates, sent in bulk by depth of the parent chain. */
+export function createRequests(steps: readonly Step[]): number {
+  const depth = new Map<string, number>();
+  const perDepth = new Map<number, number>();
+  for (const s of steps) {
+    if (s.kind !== 'issue.create') continue;
+    const d = Math.max(-1, ...s.deps.map((x) => depth.get(x) ?? -1)) + 1;
+    depth.set(s.id, d);
+    perDepth.set(d, (perDepth.get(d) ?? 0) + 1);
+  }
+  let n = 0;
+  for (const count of perDepth.values()) n += Math.ceil(count / BULK_CREATE_MAX);
+  return n;
+}
+
 /** Steps whose writes are not paced per issue (the path names no single issue). */
 const NOT_PER_ISSUE = new Set<StepKind>([
+  'issue.create',
   'link.create',
   'sprint.add-issues',
   'rank.order',
@@ -43,15 +63,15 @@ const NOT_PER_ISSUE = new Set<StepKind>([
   'sprint.update',
 ]);
 
-/** Serial time of `writes` writes to one issue under the per-issue windows (at 90%). */
-export function perIssueMs(writes: number, requestMs: number): number {
-  if (writes <= 0) return 0;
+/** Serial time of `writes` writes (and `reads` reads) to one issue under the per-issue windows (at 90%). */
+export function perIssueMs(writes: number, requestMs: number, reads = 0): number {
+  if (writes <= 0) return reads * requestMs;
   let paced = 0;
   for (const w of PER_ISSUE_LIMITS) {
     const perWindow = Math.max(1, Math.floor(w.max * AIM));
     paced = Math.max(paced, Math.floor((writes - 1) / perWindow) * w.windowMs);
   }
-  return Math.max(paced, writes * requestMs);
+  return Math.max(paced, (writes + reads) * requestMs);
 }
 
 export function planStats(
@@ -63,28 +83,34 @@ export function planStats(
   let writes = 0;
   let reads = 0;
   let points = 0;
-  const perIssue = new Map<string, number>();
+  const perIssue = new Map<string, { writes: number; reads: number }>();
   let shared = 0;
   for (const s of steps) {
-    writes += s.writes;
+    if (s.kind !== 'issue.create') writes += s.writes;
     reads += s.reads ?? 0;
-    points += s.writes;
     const route = READ_ROUTE[s.kind] ?? 'GET /rest/api/3/issue/{issueIdOrKey}';
     points += (s.reads ?? 0) * estimatePoints(route, 1);
-    if (s.issue !== undefined && !NOT_PER_ISSUE.has(s.kind))
-      perIssue.set(s.issue, (perIssue.get(s.issue) ?? 0) + s.writes + (s.reads ?? 0));
-    else shared += s.writes;
+    if (s.issue !== undefined && !NOT_PER_ISSUE.has(s.kind)) {
+      const p = perIssue.get(s.issue) ?? { writes: 0, reads: 0 };
+      p.writes += s.writes;
+      p.reads += s.reads ?? 0;
+      perIssue.set(s.issue, p);
+    } else if (s.kind !== 'issue.create') shared += s.writes;
   }
+  const creates = createRequests(steps);
+  writes += creates;
+  shared += creates;
+  points += writes;
   const requestMs = quota.requestMs ?? DEFAULT_QUOTA.requestMs;
   const concurrency = Math.max(1, quota.concurrency ?? DEFAULT_QUOTA.concurrency);
   let busiestIssueMs = 0;
   let totalIssueMs = 0;
-  for (const w of perIssue.values()) {
-    const ms = perIssueMs(w, requestMs);
+  for (const p of perIssue.values()) {
+    const ms = perIssueMs(p.writes, requestMs, p.reads);
     busiestIssueMs = Math.max(busiestIssueMs, ms);
     totalIssueMs += ms;
   }
-  const parallelMs = Math.max(busiestIssueMs, totalIssueMs / concurrency) + shared * requestMs;
+  const parallelMs = Math.max(busiestIssueMs, (totalIssueMs + shared * requestMs) / concurrency);
   // The burst limit: POST 100/s per site, aimed at 90%.
   const burstMs = ((writes + reads) / ((DEFAULT_METHOD_RATES.POST ?? 100) * AIM)) * 1000;
   const budget = quota.pointsRemaining ?? quota.pointsPerHour;

@@ -69,8 +69,11 @@ export function planFieldRestore(
     const def = ctx.defs.get(id);
     if (!isWritable(id, def) && id !== 'parent') continue;
     if (!differs(src[id], live.fields[id])) continue;
-    const target = def?.custom ? ctx.mappings.fields[id] : id;
-    if (!target) continue;
+    const target = def?.custom ? (ctx.mappings.fields[id] ?? (ctx.sameSite ? id : undefined)) : id;
+    if (!target) {
+      ctx.fidelity.add('field', 'notRestorable', `field "${def?.name ?? id}" has no target field`);
+      continue;
+    }
     if (isEmpty(src[id])) fields[target] = id === 'labels' || id === 'components' || id.endsWith('ersions') ? [] : null;
     else {
       const wv = toWriteValue(id, src[id], def, mapper);
@@ -96,7 +99,7 @@ export function planFieldRestore(
     after.push(stepId);
   }
   if (statusChanged) {
-    const t = planTransition(ctx, b.id, src, [...after], false);
+    const t = planTransition(ctx, b.id, src, [...after], str((live.fields.status as Json | undefined)?.id));
     if (t) {
       countEntity(ctx, 'status');
       after.push(t);
