@@ -92,6 +92,12 @@ function match(
       ? target.filter((t) => t.owner === (ownerMap[s.owner!] ?? (sameSite ? s.owner : undefined)))
       : target;
   for (const s of source) {
+    // Same site: a user keeps their account, listed or not (JSM portal customers are not in the
+    // user search; a write naming an account that is gone fails with Jira's own error).
+    if (sameSite && kind === 'users') {
+      out[s.id] = s.id;
+      continue;
+    }
     const same = byId.get(s.id);
     if (same && (sameSite || (norm(same.name) === norm(s.name) && same.type === s.type))) {
       if (!ownerMap || s.owner === undefined || scoped(s).includes(same)) {

@@ -19,6 +19,9 @@ export interface RestoreMaps {
   keys: Map<string, string>;
   /** Source media id → restored media id. */
   media: Map<string, string>;
+  /** Source component and version ids → restored ones (a project restored under a new key). */
+  components?: Map<string, string>;
+  versions?: Map<string, string>;
 }
 
 /** Fields Jira sets itself: compared elsewhere (rank order) or kept in provenance. */
@@ -151,6 +154,10 @@ export function compareRestoredIssue(
       continue;
     }
     if (f === 'parent' && typeof want === 'string') want = maps.issues.get(want) ?? want;
+    else if (f === 'components' && Array.isArray(want) && maps.components)
+      want = want.map((id) => maps.components!.get(String(id)) ?? id);
+    else if ((f === 'fixVersions' || f === 'versions') && Array.isArray(want) && maps.versions)
+      want = want.map((id) => maps.versions!.get(String(id)) ?? id);
     else want = rewrite(want, maps);
     if (f === 'project' && typeof want === 'string') continue; // compared through the key's project
     if (!eq(want, after.fields?.[f]))

@@ -172,7 +172,18 @@ export async function verify(
 
 /** Old → new issue ids, keys and media ids from an apply's outputs and the originals' dumps. */
 export function restoreMaps(report: ApplyReport, dumps: Iterable<Obj>): RestoreMaps {
-  const maps: RestoreMaps = { issues: new Map(), keys: new Map(), media: new Map() };
+  const maps: RestoreMaps = {
+    issues: new Map(),
+    keys: new Map(),
+    media: new Map(),
+    components: new Map(),
+    versions: new Map(),
+  };
+  for (const [step, out] of Object.entries(report.outputs)) {
+    const [kind, id] = step.split(':');
+    if (kind === 'component' && id && out.id) maps.components!.set(id, out.id);
+    if (kind === 'version' && id && out.id) maps.versions!.set(id, out.id);
+  }
   for (const d of dumps) {
     const out = report.outputs[`issue:${d.id}`];
     if (!out) continue;

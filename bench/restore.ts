@@ -1,0 +1,63 @@
+/**
+ * Restore cost and speed (P5 acceptance 6 and 7): back up a simulated site, delete `--issues`
+ * issues of varied shape, plan their restore, apply it, and print writes, points and time per
+ * issue next to the lower bound of one write per restorable entity — and the plan's estimates
+ * (points, ETA) next to what the run spent.
+ *
+ *   npx tsx bench/restore.ts [--size medium] [--seed 1] [--issues 1000] [--cap 0]
+ *
+ * `--cap N` limits the run to N points an hour (the governor's cap, and the plan's quota), so the
+ * ETA is dominated by the quota; without it the per-issue pacing and parallelism decide. Time is
+ * the simulated clock (requests advance it as Jira's latency would) and wall time.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FIXED_ACCOUNT_IDS } from '../src/simulator/generator/accounts.js';
+import { backupBench } from '../test/support/backup-harness.js';
+import { apply, openSource, plan } from '../test/support/restore-harness.js';
+import { deleteVariedIssues } from '../test/support/restore-scenarios.js';
+
+const args = new Map<string, string>();
+for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1]!);
+const size = (args.get('size') ?? 'medium') as 'tiny' | 'small' | 'medium' | 'large';
+const seed = Number(args.get('seed') ?? 1);
+const count = Number(args.get('issues') ?? 1000);
+const cap = Number(args.get('cap') ?? 0);
+
+const dir = await mkdtemp(join(tmpdir(), 'tidemark-bench-restore-'));
+try {
+  const bench = await backupBench({ seed, size, repoDir: join(dir, 'repo') });
+  const backup = await bench.backup();
+  const deleted = deleteVariedIssues(bench.sim, bench.site, count, FIXED_ACCOUNT_IDS.demoAdmin, bench.clock.now());
+  const source = await openSource(bench, backup.snapshot);
+  const wallPlan = performance.now();
+  const p = await plan(bench, source, { kind: 'deleted-issues' }, cap > 0 ? { quota: { pointsPerHour: cap } } : {});
+  const planMs = performance.now() - wallPlan;
+  const wall = performance.now();
+  const run = await apply(bench, source, p, cap > 0 ? { governor: { maxPointsPerHour: cap } } : {});
+  const wallMs = performance.now() - wall;
+  const issues = deleted.dumps.size;
+  const entities = Object.entries(p.stats.entities).sort();
+  const restorable = entities.reduce((n, [, v]) => n + v, 0);
+  const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+  const lines = [
+    `site ${bench.site.name} (${size}, seed ${seed}): ${fmt(issues)} deleted issues restored` +
+      (cap > 0 ? `, cap ${fmt(cap)} points/hour` : ''),
+    `entities restored: ${entities.map(([k, v]) => `${k} ${fmt(v)}`).join(', ')} (total ${fmt(restorable)})`,
+    `failed steps: ${run.report.failed.length}, skipped: ${run.report.skipped.length}, per-issue 429s: ${run.applied.perIssue429s}, issues in flight (max): ${run.probe.maxIssues}`,
+    '',
+    '| Figure | Plan estimate | Actual | Per issue | Lower bound |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    `| Write requests | ${fmt(p.stats.writes)} | ${fmt(run.applied.writes)} | ${fmt(run.applied.writes / issues, 2)} | ${fmt(restorable)} (${fmt(restorable / issues, 2)} per issue: one write per entity) |`,
+    `| All requests | ${fmt(p.stats.writes + p.stats.reads)} | ${fmt(run.applied.requests)} | ${fmt(run.applied.requests / issues, 2)} | |`,
+    `| Points | ${fmt(p.stats.points)} | ${fmt(run.applied.points)} | ${fmt(run.applied.points / issues, 2)} | ${fmt(restorable)} |`,
+    `| Time (simulated) | ${fmt(p.stats.etaMs / 1000, 1)} s | ${fmt(run.applied.durationMs / 1000, 1)} s | ${fmt(run.applied.durationMs / issues, 1)} ms | |`,
+    `| Time (wall) | | ${fmt(wallMs / 1000, 1)} s (plan ${fmt(planMs / 1000, 1)} s) | ${fmt(wallMs / issues, 1)} ms | |`,
+    '',
+    `estimate / actual: points ${fmt(p.stats.points / Math.max(1, run.applied.points), 2)}, ETA ${fmt(p.stats.etaMs / Math.max(1, run.applied.durationMs), 2)}`,
+  ];
+  console.log(lines.join('\n'));
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}
