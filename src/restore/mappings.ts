@@ -190,10 +190,15 @@ async function sourceItems(source: RestoreSource): Promise<Partial<Record<Mappin
 }
 
 /** The target site's catalog, as Items per kind (only the kinds `kinds` needs). */
-async function targetItems(live: LiveState, kinds: Set<MappingKind>): Promise<Partial<Record<MappingKind, Item[]>>> {
+async function targetItems(
+  live: LiveState,
+  kinds: Set<MappingKind>,
+  sameSite: boolean,
+): Promise<Partial<Record<MappingKind, Item[]>>> {
   const out: Partial<Record<MappingKind, Item[]>> = {};
   const want = (k: MappingKind): boolean => kinds.has(k);
-  if (want('users'))
+  // Same site: users keep their accounts (see match), so the user list (2 points a user) is not read.
+  if (want('users') && !sameSite)
     out.users = (await live.users()).map((u) => ({
       id: u.accountId,
       name: u.displayName,
@@ -267,7 +272,7 @@ export async function suggestMappings(
   const usage = options.usage;
   const kinds = new Set<MappingKind>(usage ? [...usage.byKind.keys()] : ORDER);
   for (const [k, owner] of Object.entries(OWNER_OF)) if (kinds.has(k as MappingKind)) kinds.add(owner);
-  const [src, tgt] = await Promise.all([sourceItems(source), targetItems(live, kinds)]);
+  const [src, tgt] = await Promise.all([sourceItems(source), targetItems(live, kinds, sameSite)]);
   const mappings = emptyMappings();
   const gaps: Gap[] = [];
   for (const kind of ORDER) {
