@@ -1,8 +1,10 @@
 /**
  * Issue 6, acceptance 5 (crash safety), with a real process kill: the simulator lives in the test
  * process and is served over loopback HTTP; `restore apply` runs in a child process (apply-child.ts)
- * that is killed with SIGKILL at several points (while issues are being created, half-way through
- * the comments of an issue with many, among attachments and links), then run to completion. The
+ * that is killed with SIGKILL the moment the simulator has applied a chosen write and before it
+ * answers (an issue create, an attachment, a link, a comment half-way through an issue with more
+ * than 100, the tenth write of a run), so each kill leaves a step the journal has as `started`
+ * whose write did reach Jira; then it runs to completion. The
  * simulator's own data must hold every planned entity exactly once, and a finished plan applied
  * again must not send a single write.
  */
@@ -38,32 +40,34 @@ interface Run {
   report?: ApplyReport;
 }
 
-/** Runs the child; `killWhen` looks at each journal line (and all before it) and says when to SIGKILL. */
-function runChild(args: string[], killWhen?: (line: string, seen: string[]) => boolean): Promise<Run> {
+/** Decides, for each write the simulator has just applied (before it answers), whether to kill. */
+type KillOnWrite = (req: Request) => boolean;
+let onWrite: KillOnWrite | undefined;
+
+/**
+ * Runs the child; when `killOnWrite` says so, SIGKILLs it the moment the simulator has applied that
+ * write and before the answer leaves: the write reached Jira, the journal only says `started`.
+ */
+function runChild(args: string[], killOnWrite?: KillOnWrite): Promise<Run> {
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, ['--import', 'tsx', child, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     const run: Run = { code: null, signal: null, out: '', lines: [], killed: false };
-    let partial = '';
-    p.stdout.on('data', (d: Buffer) => {
-      run.out += d.toString();
-      partial += d.toString();
-      const lines = partial.split('\n');
-      partial = lines.pop()!;
-      for (const line of lines) {
-        if (run.killed) return;
-        if (!line.startsWith('journal ')) continue;
-        run.lines.push(line);
-        if (killWhen?.(line, run.lines)) {
+    onWrite = killOnWrite
+      ? (req) => {
+          if (run.killed || !killOnWrite(req)) return false;
           run.killed = true;
           p.kill('SIGKILL');
+          return true;
         }
-      }
-    });
+      : undefined;
+    p.stdout.on('data', (d: Buffer) => (run.out += d.toString()));
     p.stderr.on('data', (d: Buffer) => (run.out += d.toString()));
     p.on('error', reject);
     p.on('exit', (code, signal) => {
+      onWrite = undefined;
       run.code = code;
       run.signal = signal;
+      run.lines = run.out.split('\n').filter((l) => l.startsWith('journal '));
       const line = run.out.split('\n').find((l) => l.startsWith('report '));
       if (line) run.report = JSON.parse(line.slice(7)) as ApplyReport;
       resolve(run);
@@ -128,7 +132,16 @@ describe('restore apply killed with SIGKILL', () => {
     const thePlan: RestorePlan = withoutSteps(await plan(bench, source, { kind: 'deleted-issues' }), PLANNER_FAILS);
     expect(thePlan.gaps.filter((g) => g.decision === undefined)).toEqual([]);
 
-    const handle = await serveFetch(bench.sim.fetch, { host: '127.0.0.1', port: 0 });
+    const handle = await serveFetch(
+      async (req) => {
+        const write = req.method !== 'GET' && !/bulkfetch|\/search|\/jql/.test(new URL(req.url).pathname);
+        const probe = write && onWrite ? req.clone() : undefined;
+        const res = await bench.sim.fetch(req);
+        if (probe && res.status < 300 && onWrite?.(probe)) await new Promise((r) => setTimeout(r, 200));
+        return res;
+      },
+      { host: '127.0.0.1', port: 0 },
+    );
     served.push(handle);
     bench.sim.setBaseUrl(handle.url);
     const app = demoApp(bench.sim.world)!;
@@ -150,20 +163,26 @@ describe('restore apply killed with SIGKILL', () => {
     expect(byKind('link.create').length).toBeGreaterThan(0);
     expect(byKind('worklog.add').length).toBeGreaterThan(0);
 
-    // Kill points: as soon as issue creation starts (a create may be in flight), once attachments
-    // and links are under way, half-way through the comments of the issue with many, and a few
-    // steps into a run. A point the earlier runs got past lets the run finish (checked below).
-    const doneOf = (seen: string[], prefix: string): number =>
-      seen.filter((l) => l.startsWith(`journal done ${prefix}`)).length;
-    const kills: Array<{ name: string; when: (line: string, seen: string[]) => boolean }> = [
-      { name: 'first issue create started', when: (l) => l.startsWith('journal started issue:') },
-      { name: 'an attachment upload started', when: (l) => l.startsWith('journal started attachment:') },
-      { name: 'a link create started', when: (l) => l.startsWith('journal started link:') },
+    // Kill points, each right after the simulator applied a write of the kind (so the step is in
+    // the journal as `started` only): an issue create, an attachment upload, a link, a comment once
+    // half the comments of the issue with many are back, and the tenth write of a run.
+    const path_ = (r: Request): string => new URL(r.url).pathname;
+    const heavyBack = (): number => {
+      const mine = [...bench.site.data.issues.values()].filter(
+        (x) => provenanceStep(x.properties) === `issue:${heavy.id}`,
+      );
+      return Math.max(0, ...mine.map((i) => i.comments.length));
+    };
+    let writesInRun = 0;
+    const kills: Array<{ name: string; when: KillOnWrite }> = [
+      { name: 'an issue create', when: (r) => r.method === 'POST' && /\/issue(\/bulk)?$/.test(path_(r)) },
+      { name: 'an attachment upload', when: (r) => /\/attachments$/.test(path_(r)) },
+      { name: 'a link create', when: (r) => /\/issueLink$/.test(path_(r)) },
       {
-        name: 'half-way through the comments of the heavy issue',
-        when: (_, seen) => doneOf(seen, `comment:${heavy.id}:`) >= Math.floor(heavyComments / 2),
+        name: 'a comment half-way through the issue with many',
+        when: (r) => /\/comment$/.test(path_(r)) && heavyBack() >= heavyComments / 2,
       },
-      { name: 'ten steps into a run', when: (_, seen) => doneOf(seen, '') >= 10 },
+      { name: 'the tenth write of a run', when: () => ++writesInRun >= 10 },
     ];
     const landed: string[] = [];
     for (const k of kills) {
@@ -176,8 +195,6 @@ describe('restore apply killed with SIGKILL', () => {
       expect(run.report).toBeUndefined();
       landed.push(k.name);
     }
-    expect(landed).toContain('half-way through the comments of the heavy issue');
-    expect(landed.length).toBeGreaterThanOrEqual(4);
 
     const finished = await runChild(args);
     expect(finished.code, finished.out.slice(-3000)).toBe(0);
@@ -188,6 +205,8 @@ describe('restore apply killed with SIGKILL', () => {
     for (const s of thePlan.steps) expect(report.outputs[s.id], s.id).toBeDefined();
 
     assertExactlyOnce(bench.site, thePlan, report);
+    expect(landed).toContain('a comment half-way through the issue with many');
+    expect(landed.length).toBeGreaterThanOrEqual(4);
 
     // A finished plan applied again: no writes at all, every step already done.
     const before = writesSoFar(bench.sim);
