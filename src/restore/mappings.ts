@@ -337,7 +337,7 @@ export function assertDecided(plan: { gaps: readonly Gap[] }): void {
     'usage',
     `The plan has ${open.length} unmapped item${open.length === 1 ? '' : 's'} without a decision:\n${lines.join('\n')}`,
     {
-      hint: 'Write the mapping file (restore plan --mappings-out), give each gap a decision ({"map": id}, {"skip": true} or {"fallback": accountId}), and plan again with it.',
+      hint: 'Edit the mapping file `tidemark restore plan` wrote beside the plan (<plan>.mappings.json): give each gap a decision ({"map": id}, {"skip": true} or {"fallback": accountId}), and plan again with --mappings <file>.',
       details: { gaps: open.map((g) => ({ kind: g.kind, sourceId: g.sourceId, name: g.name, usedBy: g.usedBy })) },
     },
   );
@@ -356,7 +356,7 @@ export async function writeMappingFile(path: string, value: { mappings: Mappings
 
 function invalid(path: string, why: string): TidemarkError {
   return new TidemarkError('config', `Mapping file ${path}: ${why}`, {
-    hint: 'Fix the file (JSON: {format, mappings, gaps}) or write it again with restore plan --mappings-out.',
+    hint: 'Fix the file (JSON: {format, mappings, gaps}), or plan again without --mappings to have it written afresh.',
   });
 }
 

@@ -9,7 +9,8 @@
  * - comments and worklogs: by the same property (lists with `expand=properties`); an internal JSM
  *   comment gets its properties in a second request, so it is also matched by its text;
  * - attachments by file name and size on the issue; links by type and ends; projects by key,
- *   components, versions and sprints by name; a sprint update by the state it sets;
+ *   components and versions by name, sprints by name among the board's future sprints (a
+ *   created sprint stays future until a later step starts it); a sprint update by the state it sets;
  * - everything else is idempotent (edits, transitions from the live status, properties, watchers,
  *   remote links with a globalId, votes, sprint moves, ranks): not found, so applied again.
  */
@@ -280,6 +281,7 @@ async function findLink(c: Target, step: ResolvedStep): Promise<StepOutputs | un
 
 async function findSprint(c: Target, step: ResolvedStep): Promise<StepOutputs | undefined> {
   const p = step.payload;
+  let found: Json | undefined; // the newest match
   for (let startAt = 0; ; startAt += 50) {
     const page = (
       await c.call({
@@ -290,8 +292,11 @@ async function findSprint(c: Target, step: ResolvedStep): Promise<StepOutputs | 
         expectObjects: 50,
       })
     ).body as { values?: Json[]; isLast?: boolean };
-    const s = (page.values ?? []).find((x) => x.name === p.name && String(x.originBoardId) === String(p.board));
-    if (s) return { id: String(s.id) };
-    if (page.isLast !== false || (page.values ?? []).length === 0) return undefined;
+    // A sprint the step created is still `future` (starting it is a later step that waits for this
+    // one): an older sprint of the same name (e.g. the closed original) is never taken for it.
+    for (const x of page.values ?? [])
+      if (x.name === p.name && String(x.originBoardId) === String(p.board) && x.state === 'future') found = x;
+    if (page.isLast !== false || (page.values ?? []).length === 0) break;
   }
+  return found ? { id: String(found.id) } : undefined;
 }

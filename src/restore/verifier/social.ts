@@ -197,6 +197,13 @@ export function verifySprints(
       if (m === SKIPPED)
         report.add({ ...base, outcome: 'notRestorable', reason: 'the sprint was skipped by decision' });
       else if (have.has(m)) report.add(base);
+      else if (String(s.state) === 'closed' && !ctx.plan.steps.some((x) => x.id === `sprint:${String(s.id)}`))
+        // The planner leaves a closed sprint it does not re-create alone (as it says in the plan).
+        report.add({
+          ...base,
+          outcome: 'notRestorable',
+          reason: 'the sprint is closed on the target: Jira adds issues only to future or active sprints',
+        });
       else
         report.add({
           ...base,
