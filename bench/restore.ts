@@ -4,18 +4,24 @@
  * issue next to the lower bound of one write per restorable entity — and the plan's estimates
  * (points, ETA) next to what the run spent.
  *
- *   npx tsx bench/restore.ts [--size medium] [--seed 1] [--issues 1000] [--cap 0]
+ *   npx tsx bench/restore.ts [--size medium] [--seed 1] [--issues 1000] [--cap 0] [--latency 100]
  *
  * `--cap N` limits the run to N points an hour (the governor's cap, and the plan's quota), so the
  * ETA is dominated by the quota; without it the per-issue pacing and parallelism decide. Time is
- * the simulated clock (requests advance it as Jira's latency would) and wall time.
+ * the simulated clock and wall time. The clock only jumps when every task waits on it and no file
+ * I/O is in flight (test/support/io-clock.ts); `--latency MS` (default 100) makes every simulated
+ * answer take that long (the simulator's `slow` fault at rate 1), as Jira's latency would.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_QUOTA } from '../src/restore/planner/stats.js';
+import { RestoreSource } from '../src/restore/source.js';
+import { faultsOf } from '../src/simulator/limits/parts.js';
 import { FIXED_ACCOUNT_IDS } from '../src/simulator/generator/accounts.js';
 import { backupBench } from '../test/support/backup-harness.js';
-import { apply, openSource, plan } from '../test/support/restore-harness.js';
+import { apply, plan } from '../test/support/restore-harness.js';
+import { ioAwareClock } from '../test/support/io-clock.js';
 import { deleteVariedIssues } from '../test/support/restore-scenarios.js';
 
 const args = new Map<string, string>();
@@ -24,28 +30,45 @@ const size = (args.get('size') ?? 'medium') as 'tiny' | 'small' | 'medium' | 'la
 const seed = Number(args.get('seed') ?? 1);
 const count = Number(args.get('issues') ?? 1000);
 const cap = Number(args.get('cap') ?? 0);
+const latency = Number(args.get('latency') ?? 100);
 
 const dir = await mkdtemp(join(tmpdir(), 'tidemark-bench-restore-'));
 try {
-  const bench = await backupBench({ seed, size, repoDir: join(dir, 'repo') });
+  const bench = await backupBench({ seed, size, repoDir: join(dir, 'repo'), clock: ioAwareClock() });
   const backup = await bench.backup();
+  // The deletion (and the restore) come later than the backup: its burst buckets have refilled.
+  bench.clock.advance(60_000);
   const deleted = deleteVariedIssues(bench.sim, bench.site, count, FIXED_ACCOUNT_IDS.demoAdmin, bench.clock.now());
-  const source = await openSource(bench, backup.snapshot);
+  const reader = await bench.repo.openSnapshotReader(backup.snapshot);
+  const source = await RestoreSource.open(reader);
   const wallPlan = performance.now();
-  const p = await plan(bench, source, { kind: 'deleted-issues' }, cap > 0 ? { quota: { pointsPerHour: cap } } : {});
+  const p = await plan(
+    bench,
+    source,
+    { kind: 'deleted-issues' },
+    {
+      quota: { pointsPerHour: cap > 0 ? cap : DEFAULT_QUOTA.pointsPerHour, requestMs: latency },
+    },
+  );
   const planMs = performance.now() - wallPlan;
+  if (latency > 0) faultsOf(bench.sim).configure({ rates: { slow: 1 }, slowMs: latency });
   const wall = performance.now();
   const run = await apply(bench, source, p, cap > 0 ? { governor: { maxPointsPerHour: cap } } : {});
   const wallMs = performance.now() - wall;
+  await reader.close();
   const issues = deleted.dumps.size;
   const entities = Object.entries(p.stats.entities).sort();
   const restorable = entities.reduce((n, [, v]) => n + v, 0);
+  const stepKinds = [...countBy(p.steps.map((s) => s.kind))];
+  const failedKinds = [...countBy(run.report.failed.map((f) => `${f.kind} (${f.error.code})`))];
   const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
   const lines = [
     `site ${bench.site.name} (${size}, seed ${seed}): ${fmt(issues)} deleted issues restored` +
-      (cap > 0 ? `, cap ${fmt(cap)} points/hour` : ''),
+      (cap > 0 ? `, cap ${fmt(cap)} points/hour` : '') +
+      `, request latency ${fmt(latency)} ms`,
+    `steps: ${stepKinds.map(([k, v]) => `${k} ${fmt(v)}`).join(', ')} (total ${fmt(p.steps.length)})`,
     `entities restored: ${entities.map(([k, v]) => `${k} ${fmt(v)}`).join(', ')} (total ${fmt(restorable)})`,
-    `failed steps: ${run.report.failed.length}, skipped: ${run.report.skipped.length}, per-issue 429s: ${run.applied.perIssue429s}, issues in flight (max): ${run.probe.maxIssues}`,
+    `failed steps: ${run.report.failed.length}${failedKinds.length ? ` (${failedKinds.map(([k, v]) => `${k} ${v}`).join(', ')})` : ''}, skipped: ${run.report.skipped.length}, per-issue 429s: ${run.applied.perIssue429s}, issues in flight (max): ${run.probe.maxIssues}`,
     '',
     '| Figure | Plan estimate | Actual | Per issue | Lower bound |',
     '| --- | ---: | ---: | ---: | ---: |',
@@ -60,4 +83,10 @@ try {
   console.log(lines.join('\n'));
 } finally {
   await rm(dir, { recursive: true, force: true });
+}
+
+function countBy(keys: string[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const k of keys) m.set(k, (m.get(k) ?? 0) + 1);
+  return m;
 }
