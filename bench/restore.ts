@@ -15,6 +15,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { utcHourStart } from '../src/core/index.js';
 import { DEFAULT_QUOTA } from '../src/restore/planner/stats.js';
 import { RestoreSource } from '../src/restore/source.js';
 import { faultsOf } from '../src/simulator/limits/parts.js';
@@ -36,8 +37,9 @@ const dir = await mkdtemp(join(tmpdir(), 'tidemark-bench-restore-'));
 try {
   const bench = await backupBench({ seed, size, repoDir: join(dir, 'repo'), clock: ioAwareClock() });
   const backup = await bench.backup();
-  // The deletion (and the restore) come later than the backup: its burst buckets have refilled.
-  bench.clock.advance(60_000);
+  // The deletion (and the restore) come later than the backup, a minute into a fresh UTC hour: the
+  // backup's points (the app's pool is shared) and its burst buckets do not weigh on the restore.
+  bench.clock.set(utcHourStart(bench.clock.now()) + 3_600_000 + 60_000);
   const deleted = deleteVariedIssues(bench.sim, bench.site, count, FIXED_ACCOUNT_IDS.demoAdmin, bench.clock.now());
   const reader = await bench.repo.openSnapshotReader(backup.snapshot);
   const source = await RestoreSource.open(reader);

@@ -7,6 +7,7 @@ export * from './cost.js';
 export * from './governor/governor.js';
 export * from './governor/store.js';
 export * from './governor/rates.js';
+export * from './governor/spend.js';
 export * from './pagination.js';
 export * from './auth/crypto.js';
 export * from './auth/oauth.js';

@@ -83,12 +83,15 @@ describe('ADF rewriting', () => {
 });
 
 describe('plan stats', () => {
-  it('paces writes to one issue by the per-issue windows at 90%', () => {
+  it('paces writes to one issue by the per-issue windows at 90%, as the governor does', () => {
     expect(perIssueMs(1, 0)).toBe(0);
     expect(perIssueMs(18, 0)).toBe(0);
-    expect(perIssueMs(19, 0)).toBe(2_000);
-    expect(perIssueMs(91, 0)).toBe(30_000);
+    // The 19th write waits until the first has left the 2 s window (the governor adds 1 ms).
+    expect(perIssueMs(19, 0)).toBe(2_001);
+    expect(perIssueMs(91, 0)).toBe(30_001);
     expect(perIssueMs(10, 100)).toBe(1_000);
+    // 18 writes of 100 ms end at 1.8 s; the 19th starts at 2.001 s.
+    expect(perIssueMs(19, 100)).toBe(2_101);
   });
 
   it('counts writes, reads and points, and runs issues in parallel', () => {

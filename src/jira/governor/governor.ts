@@ -15,7 +15,8 @@
  */
 import { utcHourStart, type Clock } from '../../core/index.js';
 import { InProcessGovernorStore, type GovernorStore } from './store.js';
-import { PER_ISSUE_LIMITS, documentedRate } from './rates.js';
+import { GOVERNOR_DEFAULTS, PER_ISSUE_LIMITS, documentedRate } from './rates.js';
+import { timeToSpendPoints } from './spend.js';
 
 const HOUR = 3_600_000;
 /** How far the server's announced reset may be from the end of our UTC hour and still name it. */
@@ -117,11 +118,11 @@ export class RateGovernor {
     this.store = options.store ?? new InProcessGovernorStore();
     this.quota = options.quotaPerHour ?? 65_000;
     this.explicitCap = options.maxPointsPerHour;
-    this.spread = options.spreadOverHour ?? true;
-    this.initialShare = options.initialShare ?? 0.2;
-    this.burstUtilisation = options.burstUtilisation ?? 0.95;
-    this.perIssueUtilisation = options.perIssueUtilisation ?? 0.9;
-    this.maxConcurrency = options.maxConcurrency ?? 32;
+    this.spread = options.spreadOverHour ?? GOVERNOR_DEFAULTS.spreadOverHour;
+    this.initialShare = options.initialShare ?? GOVERNOR_DEFAULTS.initialShare;
+    this.burstUtilisation = options.burstUtilisation ?? GOVERNOR_DEFAULTS.burstUtilisation;
+    this.perIssueUtilisation = options.perIssueUtilisation ?? GOVERNOR_DEFAULTS.perIssueUtilisation;
+    this.maxConcurrency = options.maxConcurrency ?? GOVERNOR_DEFAULTS.maxConcurrency;
     this.onEvent = options.onEvent ?? (() => undefined);
   }
 
@@ -214,28 +215,8 @@ export class RateGovernor {
    * spreading, what this hour has already spent), ignoring burst limits. Used for ETAs.
    */
   async timeToSpend(points: number, now = this.clock.now()): Promise<number> {
-    const cap = this.hourlyCap;
-    let hour = utcHourStart(now);
-    let spent = await this.store.spent(hour);
-    let left = points;
-    let t = now;
-    for (let guard = 0; left > 0 && guard < 100_000; guard++) {
-      const end = hour + HOUR;
-      // What this hour still allows by its end, and how fast the allowance grows until then.
-      const capacity = Math.max(0, cap - spent);
-      if (capacity >= left) {
-        if (!this.spread) return t - now;
-        // allowance(x) = cap × (elapsed share + initialShare), capped at cap.
-        const needShare = (spent + left) / cap - this.initialShare;
-        const at = Math.max(t, hour + Math.ceil(needShare * HOUR));
-        return Math.min(at, end) - now;
-      }
-      left -= capacity;
-      hour = end;
-      t = end;
-      spent = 0;
-    }
-    return t - now;
+    const rule = { cap: this.hourlyCap, spread: this.spread, initialShare: this.initialShare };
+    return timeToSpendPoints(rule, points, now, await this.store.spent(utcHourStart(now)));
   }
 
   /** Points spent in the current UTC hour (as far as this governor's store knows). */

@@ -23,3 +23,12 @@ export function documentedRate(key: string): number {
   const method = key.slice(0, key.indexOf(' '));
   return DEFAULT_METHOD_RATES[method] ?? 50;
 }
+
+/** The RateGovernor's defaults (its options), shared with the planners' ETA models. */
+export const GOVERNOR_DEFAULTS = {
+  spreadOverHour: true,
+  initialShare: 0.2,
+  burstUtilisation: 0.95,
+  perIssueUtilisation: 0.9,
+  maxConcurrency: 32,
+} as const;

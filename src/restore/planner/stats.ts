@@ -1,12 +1,22 @@
 /**
  * A plan's statistics (PlanStats): entities by kind, writes, reads, points by the cost model
- * (src/jira/cost.ts: writes 1 point, reads 1 + objects), and the ETA under the points quota, the
- * burst rate and the per-issue write limits (src/jira/governor/rates.ts, aimed at 90%) with many
- * issues in flight. Issue creates are counted as the executor sends them: the creates that become
- * ready together (same depth of the parent chain) go 50 to a bulk request.
+ * (src/jira/cost.ts: writes 1 point, reads 1 + objects), and the ETA. Issue creates are counted as
+ * the executor sends them: the creates that become ready together (same depth of the parent chain)
+ * go 50 to a bulk request.
+ *
+ * The ETA is the largest of four bounds, each derived from a limit the RateGovernor enforces
+ * (src/jira/governor, with its defaults) or from the executor's scheduling:
+ * - the busiest issue: its steps run one at a time, each request takes `requestMs`, and its writes
+ *   follow the per-issue windows exactly as the governor paces them (20 / 2 s, 100 / 30 s at 90%);
+ * - slots: the executor runs `concurrency` steps at once, and a step holds its slot while it waits
+ *   for its issue's window, so the sum of the issues' paced times is shared by that many slots;
+ * - burst: each endpoint's requests at 95% of its documented steady rate (endpoints in parallel);
+ * - quota: the time until the governor's hourly rule (cap, spread over the hour from 20% at its top,
+ *   what this hour has spent) allows the plan's points, starting at `startAt`.
  */
 import { estimatePoints } from '../../jira/cost.js';
-import { DEFAULT_METHOD_RATES, PER_ISSUE_LIMITS } from '../../jira/governor/rates.js';
+import { GOVERNOR_DEFAULTS, PER_ISSUE_LIMITS, documentedRate } from '../../jira/governor/rates.js';
+import { timeToSpendPoints } from '../../jira/governor/spend.js';
 import type { PlanStats, Step, StepKind } from '../plan.js';
 
 export interface QuotaSpec {
@@ -16,18 +26,37 @@ export interface QuotaSpec {
   pointsRemaining?: number;
   /** Issues written in parallel (default 16, as the executor). */
   concurrency?: number;
-  /** Time one write request takes (default 100 ms). */
+  /** Time one request takes (default 100 ms). */
   requestMs?: number;
+  /** When the run starts (the hour's position decides what the spread quota allows); default: the plan's time. */
+  startAt?: number;
+  /** Spend the hour's points evenly (the governor's default). */
+  spreadOverHour?: boolean;
 }
 
-export const DEFAULT_QUOTA: Required<Omit<QuotaSpec, 'pointsRemaining'>> = {
+export const DEFAULT_QUOTA: Required<Pick<QuotaSpec, 'pointsPerHour' | 'concurrency' | 'requestMs'>> = {
   pointsPerHour: 65_000,
   concurrency: 16,
   requestMs: 100,
 };
 
-/** The share of each documented limit the governor aims at. */
-const AIM = 0.9;
+/** Routes of each step kind's requests (their burst rates); kinds not named write with a POST. */
+const WRITE_ROUTE: Partial<Record<StepKind, string>> = {
+  'issue.create': 'POST /rest/api/3/issue/bulk',
+  'issue.edit': 'PUT /rest/api/3/issue/{issueIdOrKey}',
+  'issue.transition': 'POST /rest/api/3/issue/{issueIdOrKey}/transitions',
+  'attachment.upload': 'POST /rest/api/3/issue/{issueIdOrKey}/attachments',
+  'comment.add': 'POST /rest/api/3/issue/{issueIdOrKey}/comment',
+  'worklog.add': 'POST /rest/api/3/issue/{issueIdOrKey}/worklog',
+  'watcher.add': 'POST /rest/api/3/issue/{issueIdOrKey}/watchers',
+  'property.set': 'PUT /rest/api/3/issue/{issueIdOrKey}/properties/{propertyKey}',
+  'version.update': 'PUT /rest/api/3/version/{id}',
+  'rank.order': 'PUT /rest/agile/1.0/issue/rank',
+};
+const BURST_READ_ROUTE: Partial<Record<StepKind, string>> = {
+  'issue.transition': 'GET /rest/api/3/issue/{issueIdOrKey}/transitions',
+  'attachment.upload': 'GET /rest/api/3/attachment/content/{id}',
+};
 
 /** The read a step makes, by kind, for its points (one object each). */
 const READ_ROUTE: Partial<Record<StepKind, string>> = {
@@ -63,15 +92,37 @@ const NOT_PER_ISSUE = new Set<StepKind>([
   'sprint.update',
 ]);
 
-/** Serial time of `writes` writes (and `reads` reads) to one issue under the per-issue windows (at 90%). */
-export function perIssueMs(writes: number, requestMs: number, reads = 0): number {
-  if (writes <= 0) return reads * requestMs;
-  let paced = 0;
-  for (const w of PER_ISSUE_LIMITS) {
-    const perWindow = Math.max(1, Math.floor(w.max * AIM));
-    paced = Math.max(paced, Math.floor((writes - 1) / perWindow) * w.windowMs);
+/** Writes each per-issue window allows, as the governor aims (floor of 90%). */
+const WINDOWS = PER_ISSUE_LIMITS.map((w) => ({
+  windowMs: w.windowMs,
+  allowed: Math.max(1, Math.floor(w.max * GOVERNOR_DEFAULTS.perIssueUtilisation)),
+}));
+
+/**
+ * Serial time of one issue's steps (each: writes, reads), one request at a time, each write
+ * starting only when every per-issue window has room, as the governor's issueWindowWait decides.
+ */
+export function pacedIssueMs(steps: ReadonlyArray<{ writes: number; reads: number }>, requestMs: number): number {
+  const starts: number[] = [];
+  let t = 0;
+  for (const s of steps) {
+    t += s.reads * requestMs;
+    for (let k = 0; k < s.writes; k++) {
+      let at = t;
+      for (const w of WINDOWS) {
+        const before = starts[starts.length - w.allowed];
+        if (before !== undefined) at = Math.max(at, before + w.windowMs + 1);
+      }
+      starts.push(at);
+      t = at + requestMs;
+    }
   }
-  return Math.max(paced, (writes + reads) * requestMs);
+  return t;
+}
+
+/** Serial time of `writes` writes (and `reads` reads) to one issue under the per-issue windows. */
+export function perIssueMs(writes: number, requestMs: number, reads = 0): number {
+  return pacedIssueMs([{ writes, reads }], requestMs);
 }
 
 export function planStats(
@@ -83,38 +134,55 @@ export function planStats(
   let writes = 0;
   let reads = 0;
   let points = 0;
-  const perIssue = new Map<string, { writes: number; reads: number }>();
+  const perIssue = new Map<string, Array<{ writes: number; reads: number }>>();
+  const perRoute = new Map<string, number>();
+  const count = (route: string, n: number): void => {
+    if (n > 0) perRoute.set(route, (perRoute.get(route) ?? 0) + n);
+  };
   let shared = 0;
   for (const s of steps) {
-    if (s.kind !== 'issue.create') writes += s.writes;
-    reads += s.reads ?? 0;
-    const route = READ_ROUTE[s.kind] ?? 'GET /rest/api/3/issue/{issueIdOrKey}';
-    points += (s.reads ?? 0) * estimatePoints(route, 1);
+    const r = s.reads ?? 0;
+    if (s.kind !== 'issue.create') {
+      writes += s.writes;
+      count(WRITE_ROUTE[s.kind] ?? `POST ${s.kind}`, s.writes);
+    }
+    reads += r;
+    count(BURST_READ_ROUTE[s.kind] ?? 'GET /rest/api/3/issue/{issueIdOrKey}', r);
+    points += r * estimatePoints(READ_ROUTE[s.kind] ?? 'GET /rest/api/3/issue/{issueIdOrKey}', 1);
     if (s.issue !== undefined && !NOT_PER_ISSUE.has(s.kind)) {
-      const p = perIssue.get(s.issue) ?? { writes: 0, reads: 0 };
-      p.writes += s.writes;
-      p.reads += s.reads ?? 0;
-      perIssue.set(s.issue, p);
-    } else if (s.kind !== 'issue.create') shared += s.writes;
+      const list = perIssue.get(s.issue) ?? [];
+      list.push({ writes: s.writes, reads: r });
+      perIssue.set(s.issue, list);
+    } else if (s.kind !== 'issue.create') shared += s.writes + r;
   }
   const creates = createRequests(steps);
   writes += creates;
   shared += creates;
+  count(WRITE_ROUTE['issue.create']!, creates);
   points += writes;
   const requestMs = quota.requestMs ?? DEFAULT_QUOTA.requestMs;
   const concurrency = Math.max(1, quota.concurrency ?? DEFAULT_QUOTA.concurrency);
+  // Every issue waits for its (bulk) create; the deepest subtasks for their parents' too.
+  const createMs = requestMs;
   let busiestIssueMs = 0;
   let totalIssueMs = 0;
-  for (const p of perIssue.values()) {
-    const ms = perIssueMs(p.writes, requestMs, p.reads);
+  for (const list of perIssue.values()) {
+    const ms = pacedIssueMs(list, requestMs);
     busiestIssueMs = Math.max(busiestIssueMs, ms);
     totalIssueMs += ms;
   }
-  const parallelMs = Math.max(busiestIssueMs, (totalIssueMs + shared * requestMs) / concurrency);
-  // The burst limit: POST 100/s per site, aimed at 90%.
-  const burstMs = ((writes + reads) / ((DEFAULT_METHOD_RATES.POST ?? 100) * AIM)) * 1000;
-  const budget = quota.pointsRemaining ?? quota.pointsPerHour;
-  const quotaMs = points > budget ? ((points - budget) / (quota.pointsPerHour * AIM)) * 3_600_000 : 0;
-  const etaMs = Math.round(Math.max(parallelMs, burstMs) + quotaMs);
+  const slotsMs = (totalIssueMs + shared * requestMs) / concurrency;
+  let burstMs = 0;
+  for (const [route, n] of perRoute)
+    burstMs = Math.max(burstMs, (n / (documentedRate(route) * GOVERNOR_DEFAULTS.burstUtilisation)) * 1000);
+  const startAt = quota.startAt ?? 0;
+  const spent = Math.max(0, quota.pointsPerHour - (quota.pointsRemaining ?? quota.pointsPerHour));
+  const rule = {
+    cap: quota.pointsPerHour,
+    spread: quota.spreadOverHour ?? GOVERNOR_DEFAULTS.spreadOverHour,
+    initialShare: GOVERNOR_DEFAULTS.initialShare,
+  };
+  const quotaMs = timeToSpendPoints(rule, points, startAt, spent);
+  const etaMs = Math.round(Math.max(createMs + busiestIssueMs, slotsMs, burstMs, quotaMs));
   return { entities, writes, reads, points, etaMs, busiestIssueMs, fidelity };
 }
