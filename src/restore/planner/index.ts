@@ -344,7 +344,10 @@ export async function planRestore(input: PlanInput): Promise<RestorePlan> {
     mappings: ctx.mappings,
     gaps,
     steps: ctx.steps,
-    stats: planStats(ctx.steps, ctx.entities, ctx.fidelity.byKind, { startAt: input.now, ...(input.quota ?? DEFAULT_QUOTA) }),
+    stats: planStats(ctx.steps, ctx.entities, ctx.fidelity.byKind, {
+      startAt: input.now,
+      ...(input.quota ?? DEFAULT_QUOTA),
+    }),
   };
 }
 
