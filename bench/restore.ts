@@ -16,7 +16,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { utcHourStart } from '../src/core/index.js';
-import { DEFAULT_QUOTA } from '../src/restore/planner/stats.js';
+import { DEFAULT_QUOTA, etaBounds } from '../src/restore/planner/stats.js';
 import { RestoreSource } from '../src/restore/source.js';
 import { faultsOf } from '../src/simulator/limits/parts.js';
 import { FIXED_ACCOUNT_IDS } from '../src/simulator/generator/accounts.js';
@@ -44,14 +44,9 @@ try {
   const reader = await bench.repo.openSnapshotReader(backup.snapshot);
   const source = await RestoreSource.open(reader);
   const wallPlan = performance.now();
-  const p = await plan(
-    bench,
-    source,
-    { kind: 'deleted-issues' },
-    {
-      quota: { pointsPerHour: cap > 0 ? cap : DEFAULT_QUOTA.pointsPerHour, requestMs: latency },
-    },
-  );
+  const quota = { pointsPerHour: cap > 0 ? cap : DEFAULT_QUOTA.pointsPerHour, requestMs: latency };
+  const p0 = bench.clock.now();
+  const p = await plan(bench, source, { kind: 'deleted-issues' }, { quota });
   const planMs = performance.now() - wallPlan;
   if (latency > 0) faultsOf(bench.sim).configure({ rates: { slow: 1 }, slowMs: latency });
   const wall = performance.now();
@@ -61,6 +56,7 @@ try {
   const issues = deleted.dumps.size;
   const entities = Object.entries(p.stats.entities).sort();
   const restorable = entities.reduce((n, [, v]) => n + v, 0);
+  const bounds = etaBounds(p.steps, { ...quota, startAt: p0 });
   const stepKinds = [...countBy(p.steps.map((s) => s.kind))];
   const failedKinds = [...countBy(run.report.failed.map((f) => `${f.kind} (${f.error.code})`))];
   const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
@@ -80,6 +76,7 @@ try {
     `| Time (simulated) | ${fmt(p.stats.etaMs / 1000, 1)} s | ${fmt(run.applied.durationMs / 1000, 1)} s | ${fmt(run.applied.durationMs / issues, 1)} ms | |`,
     `| Time (wall) | | ${fmt(wallMs / 1000, 1)} s (plan ${fmt(planMs / 1000, 1)} s) | ${fmt(wallMs / issues, 1)} ms | |`,
     '',
+    `ETA bounds (the ETA is the largest): busiest issue ${fmt(bounds.busiestIssueMs / 1000, 1)} s, executor slots ${fmt(bounds.slotsMs / 1000, 1)} s, burst ${fmt(bounds.burstMs / 1000, 1)} s (${bounds.burstRoute}), quota ${fmt(bounds.quotaMs / 1000, 1)} s`,
     `estimate / actual: points ${fmt(p.stats.points / Math.max(1, run.applied.points), 2)}, ETA ${fmt(p.stats.etaMs / Math.max(1, run.applied.durationMs), 2)}`,
   ];
   console.log(lines.join('\n'));

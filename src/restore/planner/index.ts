@@ -39,7 +39,15 @@ import { DEFAULT_QUOTA, planStats, type QuotaSpec } from './stats.js';
 import { planFieldRestore, planIssueUpdate, resolveFields } from './update-steps.js';
 
 export { renderPlanSummary } from './summary.js';
-export { createRequests, planStats, perIssueMs, DEFAULT_QUOTA, type QuotaSpec } from './stats.js';
+export {
+  createRequests,
+  etaBounds,
+  planStats,
+  perIssueMs,
+  DEFAULT_QUOTA,
+  type EtaBounds,
+  type QuotaSpec,
+} from './stats.js';
 
 type Json = Record<string, unknown>;
 

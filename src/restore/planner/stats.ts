@@ -125,12 +125,42 @@ export function perIssueMs(writes: number, requestMs: number, reads = 0): number
   return pacedIssueMs([{ writes, reads }], requestMs);
 }
 
+/** The bounds the ETA is the largest of (ms), and the counts behind them. */
+export interface EtaBounds {
+  /** The busiest issue's paced steps, after its create. */
+  busiestIssueMs: number;
+  /** Every issue's paced time plus the shared steps' requests, over the executor's slots. */
+  slotsMs: number;
+  /** The busiest endpoint at its burst rate. */
+  burstMs: number;
+  burstRoute: string;
+  /** Until the hourly quota rule allows the plan's points. */
+  quotaMs: number;
+  writes: number;
+  reads: number;
+  points: number;
+}
+
 export function planStats(
   steps: readonly Step[],
   entities: Record<string, number>,
   fidelity: PlanStats['fidelity'],
   quota: QuotaSpec = DEFAULT_QUOTA,
 ): PlanStats {
+  const b = etaBounds(steps, quota);
+  const etaMs = Math.round(Math.max(b.busiestIssueMs, b.slotsMs, b.burstMs, b.quotaMs));
+  return {
+    entities,
+    writes: b.writes,
+    reads: b.reads,
+    points: b.points,
+    etaMs,
+    busiestIssueMs: b.busiestIssueMs,
+    fidelity,
+  };
+}
+
+export function etaBounds(steps: readonly Step[], quota: QuotaSpec = DEFAULT_QUOTA): EtaBounds {
   let writes = 0;
   let reads = 0;
   let points = 0;
@@ -173,8 +203,11 @@ export function planStats(
   }
   const slotsMs = (totalIssueMs + shared * requestMs) / concurrency;
   let burstMs = 0;
-  for (const [route, n] of perRoute)
-    burstMs = Math.max(burstMs, (n / (documentedRate(route) * GOVERNOR_DEFAULTS.burstUtilisation)) * 1000);
+  let burstRoute = '';
+  for (const [route, n] of perRoute) {
+    const ms = (n / (documentedRate(route) * GOVERNOR_DEFAULTS.burstUtilisation)) * 1000;
+    if (ms > burstMs) [burstMs, burstRoute] = [ms, route];
+  }
   const startAt = quota.startAt ?? 0;
   const spent = Math.max(0, quota.pointsPerHour - (quota.pointsRemaining ?? quota.pointsPerHour));
   const rule = {
@@ -183,6 +216,6 @@ export function planStats(
     initialShare: GOVERNOR_DEFAULTS.initialShare,
   };
   const quotaMs = timeToSpendPoints(rule, points, startAt, spent);
-  const etaMs = Math.round(Math.max(createMs + busiestIssueMs, slotsMs, burstMs, quotaMs));
-  return { entities, writes, reads, points, etaMs, busiestIssueMs, fidelity };
+  busiestIssueMs += createMs;
+  return { busiestIssueMs, slotsMs, burstMs, burstRoute, quotaMs, writes, reads, points };
 }

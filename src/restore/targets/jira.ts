@@ -71,6 +71,7 @@ export class JiraTarget implements RestoreTarget, Caller {
     const res = await this.client.stream('GET /rest/api/3/attachment/content/{id}', {
       path: { id: attachmentId },
       query: { redirect: true },
+      expectObjects: 1, // one attachment: its quota reservation is 2 points, not the unknown read's 101
       ...(this.signal ? { signal: this.signal } : {}),
     });
     await res.body?.cancel();

@@ -106,6 +106,7 @@ export async function transitionTo(c: Caller & { cache: Map<string, unknown> }, 
     path: { issueIdOrKey: issue },
     query: { fields: 'status,project,issuetype' },
     write: false,
+    expectObjects: 1,
   });
   const f = (read.body as { fields: Record<string, { id: string }> }).fields;
   let status = f.status!.id;
