@@ -5,6 +5,7 @@
  * (points, ETA) next to what the run spent.
  *
  *   npx tsx bench/restore.ts [--size medium] [--seed 1] [--issues 1000] [--cap 0] [--latency 100]
+ *     [--concurrency 16]
  *
  * `--cap N` limits the run to N points an hour (the governor's cap, and the plan's quota), so the
  * ETA is dominated by the quota; without it the per-issue pacing and parallelism decide. Time is
@@ -32,6 +33,7 @@ const seed = Number(args.get('seed') ?? 1);
 const count = Number(args.get('issues') ?? 1000);
 const cap = Number(args.get('cap') ?? 0);
 const latency = Number(args.get('latency') ?? 100);
+const concurrency = Number(args.get('concurrency') ?? 0);
 
 const dir = await mkdtemp(join(tmpdir(), 'tidemark-bench-restore-'));
 try {
@@ -44,13 +46,20 @@ try {
   const reader = await bench.repo.openSnapshotReader(backup.snapshot);
   const source = await RestoreSource.open(reader);
   const wallPlan = performance.now();
-  const quota = { pointsPerHour: cap > 0 ? cap : DEFAULT_QUOTA.pointsPerHour, requestMs: latency };
+  const quota = {
+    pointsPerHour: cap > 0 ? cap : DEFAULT_QUOTA.pointsPerHour,
+    requestMs: latency,
+    ...(concurrency > 0 ? { concurrency } : {}),
+  };
   const p0 = bench.clock.now();
   const p = await plan(bench, source, { kind: 'deleted-issues' }, { quota });
   const planMs = performance.now() - wallPlan;
   if (latency > 0) faultsOf(bench.sim).configure({ rates: { slow: 1 }, slowMs: latency });
   const wall = performance.now();
-  const run = await apply(bench, source, p, cap > 0 ? { governor: { maxPointsPerHour: cap } } : {});
+  const run = await apply(bench, source, p, {
+    ...(cap > 0 ? { governor: { maxPointsPerHour: cap } } : {}),
+    ...(concurrency > 0 ? { concurrency } : {}),
+  });
   const wallMs = performance.now() - wall;
   await reader.close();
   const issues = deleted.dumps.size;
@@ -63,7 +72,7 @@ try {
   const lines = [
     `site ${bench.site.name} (${size}, seed ${seed}): ${fmt(issues)} deleted issues restored` +
       (cap > 0 ? `, cap ${fmt(cap)} points/hour` : '') +
-      `, request latency ${fmt(latency)} ms`,
+      `, request latency ${fmt(latency)} ms, ${fmt(concurrency || DEFAULT_QUOTA.concurrency)} steps at once`,
     `steps: ${stepKinds.map(([k, v]) => `${k} ${fmt(v)}`).join(', ')} (total ${fmt(p.steps.length)})`,
     `entities restored: ${entities.map(([k, v]) => `${k} ${fmt(v)}`).join(', ')} (total ${fmt(restorable)})`,
     `failed steps: ${run.report.failed.length}${failedKinds.length ? ` (${failedKinds.map(([k, v]) => `${k} ${v}`).join(', ')})` : ''}, skipped: ${run.report.skipped.length}, per-issue 429s: ${run.applied.perIssue429s}, issues in flight (max): ${run.probe.maxIssues}`,

@@ -4,8 +4,8 @@
  * (a) a points cap much smaller than the run needs — the governor's hourly rule dominates and the
  *     run spans several simulated hours;
  * (b) no cap, every simulated answer taking 100 ms — per-issue pacing decides (an issue with more
- *     than 100 comments) with the executor's 16 slots, and the slots decide with one slot.
- * (bench/restore.ts shows the slot-bound case at scale: medium, 1,000 issues, 16 slots.)
+ *     than 100 comments) with the executor's 32 slots, and the slots decide with one slot.
+ * (bench/restore.ts shows the slot-bound case at scale: medium, 1,000 issues.)
  * Time only moves when every task waits on the clock and no file I/O is in flight (io-clock).
  */
 import { describe, expect, it } from 'vitest';

@@ -421,7 +421,7 @@ export function registerRestoreCommand(program: Command, ctx: CliContext): void 
         .argument('<plan>', 'the plan file')
         .option('-y, --yes', 'confirm: write the plan to the target site')
         .option('--journal <file>', 'journal file (default <plan>.journal.jsonl)')
-        .option('--concurrency <n>', 'issues worked on at once (default 16)', positive('--concurrency')),
+        .option('--concurrency <n>', 'steps worked on at once (default 32)', positive('--concurrency')),
     ),
     { jsonHelp: 'write progress and the final report as NDJSON on standard output' },
   ).action(async (file: string, opts: RestoreApplyOptions) => {

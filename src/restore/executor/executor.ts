@@ -17,6 +17,7 @@ import {
   type Clock,
   type ProgressSink,
 } from '../../core/index.js';
+import { GOVERNOR_DEFAULTS } from '../../jira/governor/rates.js';
 import { checkOrder, PLAN_FORMAT, type Gap, type RestorePlan, type Step, type StepKind } from '../plan.js';
 import type { Journal, JournalEntry, ReadSource, ResolvedStep, RestoreTarget, StepOutputs } from '../ports.js';
 import { refsOf, resolveStep } from './refs.js';
@@ -27,7 +28,11 @@ export interface ApplyOptions {
   journal: Journal;
   readSource: ReadSource;
   progress?: ProgressSink;
-  /** Steps (or bulk-create batches) in flight at once; default 16. */
+  /**
+   * Steps (or bulk-create batches) in flight at once. Default: as many requests as the governor lets
+   * fly at once (32) — a step sends one request at a time, and a step whose issue waits for its
+   * per-issue window holds its slot, so fewer slots would leave the governor's room unused.
+   */
   concurrency?: number;
   signal?: AbortSignal;
   clock?: Clock;
@@ -66,6 +71,8 @@ export interface ApplyReport {
 /** Failures that may have happened after Jira applied the write: reconcile before retrying. */
 const AMBIGUOUS = new Set(['network', 'server', 'internal', 'cancelled']);
 const BATCH_MAX = 50;
+/** The executor's default concurrency (the plan's ETA assumes the same). */
+export const DEFAULT_CONCURRENCY: number = GOVERNOR_DEFAULTS.maxConcurrency;
 
 /** Gaps without an operator decision (apply refuses the plan until there are none). */
 export function gapsWithoutDecision(plan: Pick<RestorePlan, 'gaps'>): Gap[] {
@@ -118,7 +125,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyReport> {
   const clock = options.clock ?? systemClock;
   const sink = options.progress ?? nullSink;
   const job = options.job ?? 'restore';
-  const concurrency = Math.max(1, options.concurrency ?? 16);
+  const concurrency = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
   const iso = (): string => new Date(clock.now()).toISOString();
   const startedAt = iso();
   const before = { writes: target.requests?.writes ?? 0, reads: target.requests?.reads ?? 0 };

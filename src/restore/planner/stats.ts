@@ -24,7 +24,7 @@ export interface QuotaSpec {
   pointsPerHour: number;
   /** Points left in the current hour (default: a full hour). */
   pointsRemaining?: number;
-  /** Issues written in parallel (default 16, as the executor). */
+  /** Steps in flight at once (default 32, as the executor: the governor's request concurrency). */
   concurrency?: number;
   /** Time one request takes (default 100 ms). */
   requestMs?: number;
@@ -36,7 +36,7 @@ export interface QuotaSpec {
 
 export const DEFAULT_QUOTA: Required<Pick<QuotaSpec, 'pointsPerHour' | 'concurrency' | 'requestMs'>> = {
   pointsPerHour: 65_000,
-  concurrency: 16,
+  concurrency: GOVERNOR_DEFAULTS.maxConcurrency,
   requestMs: 100,
 };
 
