@@ -413,12 +413,13 @@ export function registerRestoreCommand(program: Command, ctx: CliContext): void 
         .summary('work out a restore and write it to a plan file')
         .description(
           'Modes (choose one):\n' +
-            '  --deleted                  issues in the snapshot that are no longer on the site, with everything they had\n' +
-            '  --issues KEYS | --filter-… chosen issues: recreated when missing, brought back when changed\n' +
-            '  --fields F1,F2 (+ issues)  roll back only these fields of existing issues (e.g. undo a bulk edit)\n' +
-            '  --project KEY              a whole project, under its key when free, else --target-key\n' +
-            'Into another site: --target SITE; mappings (users, fields, options, statuses, …) are suggested and written ' +
-            'to a mapping file to review; apply refuses until every gap has a decision (map, skip or fallback).\n\n' +
+            '  --deleted           issues deleted since the snapshot, with all they had\n' +
+            '  --issues/--filter-… chosen issues: re-created if missing, else brought back\n' +
+            '  --fields F1,F2      only these fields of chosen issues (undo a bulk edit)\n' +
+            '  --project KEY       a whole project, under its key if free, else --target-key\n\n' +
+            'Into another site (--target SITE), mappings of users, fields, options, statuses and more ' +
+            'are suggested and written to a mapping file to review; apply refuses until every gap has ' +
+            'a decision (map, skip or fallback).\n\n' +
             COMMON_HELP,
         )
         .option('--snapshot <ref>', 'snapshot to restore from: an id prefix or `latest` (default latest)')
