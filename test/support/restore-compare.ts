@@ -139,9 +139,21 @@ export function compareRestoredIssue(
   const skip = options.skipFields ?? {};
   const special = specialFields(targetSite);
   const fieldIds = new Set([...Object.keys(b.fields ?? {}), ...Object.keys(after.fields ?? {})]);
+  // Values Jira refuses on create (an option the field's context no longer offers, a level outside
+  // the project's scheme) cannot come back: they must be kept in the provenance instead.
+  const refused = (after.properties?.[PROVENANCE]?.original?.fields ?? {}) as Obj;
   for (const f of fieldIds) {
     if (SERVER_SET_FIELDS.has(f) || f in skip || f === special.rank) continue;
     let want = b.fields?.[f];
+    if (f in refused) {
+      const held = canonicalJson(refused[f]?.value ?? null);
+      const ids = (Array.isArray(want) ? want : [want]).flatMap((v) =>
+        v && typeof v === 'object' ? [String(v.id ?? '')] : [String(v)],
+      );
+      if (ids.some((id) => !held.includes(`"${id}"`)))
+        out.push(`${where}: field ${f}: refused value ${canonicalJson(want)} not kept in the provenance (${held})`);
+      continue;
+    }
     if (f === special.sprint) {
       // Jira adds issues to future and active sprints only; closed memberships are reported as not
       // restorable by the fidelity report (checked there).

@@ -19,6 +19,7 @@ import {
   type PlanContext,
 } from './context.js';
 import { isEmpty, isWritable, toWriteValue } from './fields.js';
+import type { ScreenField } from '../live.js';
 
 type Json = Record<string, unknown>;
 
@@ -45,8 +46,8 @@ export function targetProject(ctx: PlanContext, sourceProjectId: string): Ref | 
   return step ? ref(step) : ctx.mappings.projects[sourceProjectId];
 }
 
-/** Field ids of the create screen for a source issue's project and type on the target. */
-export type CreateScreen = (sourceProjectId: string, targetIssueType: string) => Promise<Set<string>>;
+/** The create screen for a source issue's project and type on the target: target field id → field. */
+export type CreateScreen = (sourceProjectId: string, targetIssueType: string) => Promise<Map<string, ScreenField>>;
 
 /** Values the create cannot carry yet (text with Refs), per issue: target field id → value. */
 export type Deferred = Map<string, { fields: Json; deps: Set<string> }>;
@@ -71,6 +72,8 @@ export async function planIssueCreate(
   if (typeof targetProj === 'object') deps.add(targetProj.$ref);
   const fields: Json = {};
   const later: { fields: Json; deps: Set<string> } = { fields: {}, deps: new Set() };
+  /** Values Jira would refuse on this screen: kept as they were in the provenance. */
+  const refused: Record<string, { value: unknown; reason: string }> = {};
   for (const [id, value] of Object.entries(f)) {
     if (isEmpty(value) || id === 'parent') continue;
     const def = ctx.defs.get(id);
@@ -92,6 +95,18 @@ export async function planIssueCreate(
     }
     if (wv.value === null) continue;
     for (const d of wv.dropped) ctx.fidelity.add('field', 'notRestorable', `field "${name}": ${d} has no target`);
+    const allowed = screen.get(target)!.allowedValues;
+    if (allowed) {
+      const checked = onlyAllowed(wv.value, new Set(allowed));
+      if (checked.refused.length > 0) {
+        const why =
+          "not allowed for the issue's project and type on the target (the field's context or the project's scheme does not offer it): kept in tidemark.provenance";
+        ctx.fidelity.add('field', 'notRestorable', `field "${name}": a value ${why}`);
+        refused[id] = { value, reason: `field "${name}": ${checked.refused.join(', ')} ${why}` };
+        if (checked.value === undefined) continue;
+        wv.value = checked.value;
+      }
+    }
     wv.deps.forEach((d) => deps.add(d));
     if (isAdf(wv.value)) {
       const r = rewriteAdf(wv.value, adf);
@@ -130,6 +145,7 @@ export async function planIssueCreate(
           : {}),
         ...(typeof f.created === 'string' ? { created: f.created } : {}),
         ...(typeof f.updated === 'string' ? { updated: f.updated } : {}),
+        ...(Object.keys(refused).length > 0 ? { fields: refused } : {}),
       }),
     },
     ...Object.entries((b.issue.properties ?? {}) as Json)
@@ -151,6 +167,35 @@ export async function planIssueCreate(
   );
   countEntity(ctx, 'property', properties.length - 1);
   if (properties.length > 1) ctx.fidelity.add('property', 'exact', undefined, properties.length - 1);
+}
+
+/**
+ * A write value without the ids a screen does not allow (`{id}` objects, arrays of them, a
+ * cascading option's child). Refs (to components or versions the plan creates) are not checked.
+ * `value` is undefined when nothing allowed is left.
+ */
+export function onlyAllowed(value: unknown, allowed: Set<string>): { value: unknown; refused: string[] } {
+  const refused: string[] = [];
+  const ok = (v: unknown): boolean => {
+    if (typeof v !== 'object' || v === null) return true;
+    const o = v as Json;
+    if (typeof o.id !== 'string') return true;
+    if (!allowed.has(o.id)) {
+      refused.push(`id ${o.id}`);
+      return false;
+    }
+    const child = o.child as Json | undefined;
+    if (child && typeof child.id === 'string' && !allowed.has(child.id)) {
+      refused.push(`id ${child.id}`);
+      return false;
+    }
+    return true;
+  };
+  if (Array.isArray(value)) {
+    const kept = value.filter(ok);
+    return { value: kept.length > 0 ? kept : undefined, refused };
+  }
+  return { value: ok(value) ? value : undefined, refused };
 }
 
 /** attachment.upload for every attachment of a recreated issue. */
@@ -343,9 +388,20 @@ export function planWorklogs(ctx: PlanContext, b: IssueBundle, after: string[], 
 export function planVote(ctx: PlanContext, b: IssueBundle, after: string[]): string | undefined {
   const issue = issueRef(ctx, b.id);
   let step: string | undefined;
+  // A created issue's reporter is the one its create sets, else the caller.
+  const create = ctx.steps.find((s) => s.id === `issue:${b.id}` && s.kind === 'issue.create');
+  const setReporter = ((create?.payload.fields as Json | undefined)?.reporter as Json | undefined)?.accountId;
+  const callerReports = create !== undefined && (setReporter ?? ctx.caller.accountId) === ctx.caller.accountId;
   for (const v of (b.issue.voters ?? []) as unknown[]) {
     const source = typeof v === 'string' ? v : accountOf(v);
-    if (source && ctx.mappings.users[source] === ctx.caller.accountId && !step) {
+    const own = source !== undefined && ctx.mappings.users[source] === ctx.caller.accountId;
+    if (own && callerReports)
+      ctx.fidelity.add(
+        'vote',
+        'notRestorable',
+        'Jira does not let the reporter vote for their own issue, and the restoring account reports the restored issue',
+      );
+    else if (own && !step) {
       step = addStep(ctx, { id: `vote:${b.id}`, kind: 'vote.add', deps: after, issue: b.id, payload: { issue } }).id;
       countEntity(ctx, 'vote');
       ctx.fidelity.add('vote', 'exact');

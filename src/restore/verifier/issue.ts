@@ -169,6 +169,21 @@ export function verifyIssue(
       kept.push('reporter');
     }
   }
+  // Values the target would not accept on create (the planner knew): not restorable, kept in the provenance.
+  const refused = recreated ? (prov?.original.fields ?? {}) : {};
+  for (const [f, why] of Object.entries(refused)) {
+    const tid = ctx.field(f);
+    r.diffs = r.diffs.filter((d) => d.field !== f && d.field !== tid);
+    r.unwritten = r.unwritten.filter((u) => u !== f && u !== tid);
+    report.add({
+      kind: 'field',
+      id: `${sourceId}:${f}`,
+      ...(key ? { issueKey: key } : {}),
+      target: String(target.bean.id),
+      outcome: 'notRestorable',
+      reason: why.reason,
+    });
+  }
   const dropped = r.skipped.map((f) => `${f} (skipped by decision, or not on the target)`);
   report.add({
     ...base,
