@@ -215,7 +215,18 @@ export function compareRestoredIssue(
         out.push(`${where}: worklog ${w.id} lacks provenance of its author`);
     });
 
-  const att = (list: Obj[]) => list.map((a) => `${a.filename}|${a.size}|${a.mimeType}|${a.sha256}`).sort();
+  // Jira types an upload declared application/octet-stream from its file name (it sniffs): the
+  // generic type of the original cannot come back, any other type must.
+  const att = (list: Obj[]) =>
+    list
+      .map((a) => {
+        const generic = (b.attachments ?? []).some(
+          (o: Obj) =>
+            o.filename === a.filename && (o.mimeType ?? 'application/octet-stream') === 'application/octet-stream',
+        );
+        return `${a.filename}|${a.size}|${generic ? '*' : a.mimeType}|${a.sha256}`;
+      })
+      .sort();
   if (!eq(att(b.attachments ?? []), att(after.attachments ?? []))) out.push(`${where}: attachments differ`);
 
   const linksBefore = linkView(before.site, b.id, b.linkIds ?? [], maps.issues);

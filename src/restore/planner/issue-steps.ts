@@ -89,6 +89,13 @@ export async function planIssueCreate(
       continue;
     }
     const wv = toWriteValue(id, value, def, mapper);
+    if (!wv && id === 'security') {
+      // Another site has its own issue security schemes: the level is kept in the provenance.
+      const why = 'another site has other issue security schemes: kept in tidemark.provenance';
+      ctx.fidelity.add('field', 'notRestorable', `field "${name}": ${why}`);
+      refused[id] = { value, reason: `field "${name}": level ${str((value as Json).name)} — ${why}` };
+      continue;
+    }
     if (!wv) {
       ctx.fidelity.add('field', 'notRestorable', `field "${name}": its value has no target (unmapped or skipped)`);
       continue;
