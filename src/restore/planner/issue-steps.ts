@@ -49,6 +49,9 @@ export function targetProject(ctx: PlanContext, sourceProjectId: string): Ref | 
 /** The create screen for a source issue's project and type on the target: target field id → field. */
 export type CreateScreen = (sourceProjectId: string, targetIssueType: string) => Promise<Map<string, ScreenField>>;
 
+/** Bytes of field values an issue's provenance keeps at most (an entity property holds 32 KB). */
+const KEPT_VALUES_MAX = 16_000;
+
 /** Values the create cannot carry yet (text with Refs), per issue: target field id → value. */
 export type Deferred = Map<string, { fields: Json; deps: Set<string> }>;
 
@@ -74,6 +77,16 @@ export async function planIssueCreate(
   const later: { fields: Json; deps: Set<string> } = { fields: {}, deps: new Set() };
   /** Values Jira would refuse on this screen: kept as they were in the provenance. */
   const refused: Record<string, { value: unknown; reason: string }> = {};
+  let kept = 0;
+  const keep = (id: string, value: unknown, reason: string): void => {
+    // An entity property holds 32 KB: large values (long text) are named without their value.
+    const size = JSON.stringify(value).length;
+    kept += size;
+    refused[id] =
+      kept <= KEPT_VALUES_MAX ? { value, reason } : { value: null, reason: `${reason} (value too large to keep)` };
+  };
+  // An unassigned issue is created unassigned (absent, Jira would give it the default assignee).
+  if ('assignee' in f && f.assignee === null && screen.has('assignee')) fields.assignee = null;
   for (const [id, value] of Object.entries(f)) {
     if (isEmpty(value) || id === 'parent') continue;
     const def = ctx.defs.get(id);
@@ -86,6 +99,7 @@ export async function planIssueCreate(
     }
     if (!screen.has(target)) {
       ctx.fidelity.add('field', 'notRestorable', `field "${name}" is not on the target's create screen`);
+      keep(id, value, `field "${name}" is not on the create screen of the issue's project and type on the target`);
       continue;
     }
     const wv = toWriteValue(id, value, def, mapper);
@@ -93,7 +107,7 @@ export async function planIssueCreate(
       // Another site has its own issue security schemes: the level is kept in the provenance.
       const why = 'another site has other issue security schemes: kept in tidemark.provenance';
       ctx.fidelity.add('field', 'notRestorable', `field "${name}": ${why}`);
-      refused[id] = { value, reason: `field "${name}": level ${str((value as Json).name)} — ${why}` };
+      keep(id, value, `field "${name}": level ${str((value as Json).name)} — ${why}`);
       continue;
     }
     if (!wv) {
@@ -109,7 +123,7 @@ export async function planIssueCreate(
         const why =
           "not allowed for the issue's project and type on the target (the field's context or the project's scheme does not offer it): kept in tidemark.provenance";
         ctx.fidelity.add('field', 'notRestorable', `field "${name}": a value ${why}`);
-        refused[id] = { value, reason: `field "${name}": ${checked.refused.join(', ')} ${why}` };
+        keep(id, value, `field "${name}": ${checked.refused.join(', ')} ${why}`);
         if (checked.value === undefined) continue;
         wv.value = checked.value;
       }
@@ -315,6 +329,8 @@ export function planComments(ctx: PlanContext, b: IssueBundle, after: string[], 
       kind: 'comment.add',
       deps: [...after, ...r.deps],
       issue: b.id,
+      // An internal JSM comment: the JSM create, the rich body's edit, then each property.
+      ...(c.jsdPublic === false ? { writes: 3 + props.length } : {}),
       payload: {
         issue,
         body: withProvenance(r.doc, provenanceParagraph(userName(c.author), str(c.created) || undefined)),
