@@ -185,10 +185,11 @@ export function toWriteValue(
   if (isAdf(value)) return { value, deps, dropped };
   if (isRequestTypeField(def)) {
     // Request types are a service project's own: only its own site knows the id.
+    // The snapshot holds the id, or the JSM object with its requestType.
     const v = value as Json;
-    const rt = (v.requestType ?? v) as Json;
-    if (!m.sameSite || rt.id === undefined) return undefined;
-    return { value: str(rt.id), deps, dropped };
+    const id = typeof value === 'string' ? value : ((v.requestType ?? v) as Json).id;
+    if (!m.sameSite || id === undefined) return undefined;
+    return { value: str(id), deps, dropped };
   }
   const { kind, array } = kindOf(id, def);
   const one = (v: unknown): unknown => {

@@ -97,12 +97,14 @@ export async function planIssueCreate(
       ctx.fidelity.add('field', 'notRestorable', `field "${name}" has no target field`);
       continue;
     }
+    const wv = toWriteValue(id, value, def, mapper);
     if (!screen.has(target)) {
       ctx.fidelity.add('field', 'notRestorable', `field "${name}" is not on the target's create screen`);
-      keep(id, value, `field "${name}" is not on the create screen of the issue's project and type on the target`);
+      // Kept when there was something to write (time tracking of worklogs alone has nothing).
+      if (wv?.value !== null)
+        keep(id, value, `field "${name}" is not on the create screen of the issue's project and type on the target`);
       continue;
     }
-    const wv = toWriteValue(id, value, def, mapper);
     if (!wv && id === 'security') {
       // Another site has its own issue security schemes: the level is kept in the provenance.
       const why = 'another site has other issue security schemes: kept in tidemark.provenance';
