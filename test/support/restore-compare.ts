@@ -74,9 +74,17 @@ function withoutProvenance(props: Obj | undefined): Obj {
   return out;
 }
 
-function linkView(site: Site, issueId: string, linkIds: string[], map?: Map<string, string>): string[] {
+function linkView(
+  site: Site,
+  issueId: string,
+  linkIds: string[],
+  map?: Map<string, string>,
+  records?: Obj[],
+): string[] {
+  // A deleted issue's links are gone from the site: its dump may keep their records.
+  const byId = new Map((records ?? []).map((l) => [String(l.id), l]));
   return linkIds
-    .map((id) => site.data.links.get(id))
+    .map((id) => site.data.links.get(id) ?? byId.get(id))
     .filter((l): l is NonNullable<typeof l> => l !== undefined)
     .map((l) => {
       const outward = l.outwardIssueId === issueId;
@@ -147,10 +155,16 @@ export function compareRestoredIssue(
     let want = b.fields?.[f];
     if (f in refused) {
       const held = canonicalJson(refused[f]?.value ?? null);
-      const ids = (Array.isArray(want) ? want : [want]).flatMap((v) =>
-        v && typeof v === 'object' ? [String(v.id ?? '')] : [String(v)],
-      );
-      if (ids.some((id) => !held.includes(`"${id}"`)))
+      // Ids (options, levels…) or, for other values, every primitive of them, as the REST form holds them.
+      const parts = (v: unknown): string[] =>
+        Array.isArray(v)
+          ? v.flatMap(parts)
+          : v && typeof v === 'object'
+            ? (v as Obj).id !== undefined
+              ? [JSON.stringify(String((v as Obj).id))]
+              : Object.values(v as Obj).flatMap(parts)
+            : [JSON.stringify(v)];
+      if (parts(want).some((p) => !held.includes(p)))
         out.push(`${where}: field ${f}: refused value ${canonicalJson(want)} not kept in the provenance (${held})`);
       continue;
     }
@@ -229,7 +243,7 @@ export function compareRestoredIssue(
       .sort();
   if (!eq(att(b.attachments ?? []), att(after.attachments ?? []))) out.push(`${where}: attachments differ`);
 
-  const linksBefore = linkView(before.site, b.id, b.linkIds ?? [], maps.issues);
+  const linksBefore = linkView(before.site, b.id, b.linkIds ?? [], maps.issues, b.linkRecords);
   const linksAfter = linkView(targetSite, after.id, after.linkIds ?? []);
   if (!eq(linksBefore, linksAfter)) out.push(`${where}: links ${linksBefore.join(',')} ≠ ${linksAfter.join(',')}`);
 

@@ -170,7 +170,11 @@ export function verifyIssue(
     }
   }
   // Values the target would not accept on create (the planner knew): not restorable, kept in the provenance.
-  const refused = recreated ? (prov?.original.fields ?? {}) : {};
+  // (An edit of an existing issue names them in its step.)
+  const refused: Record<string, { reason: string }> = { ...(recreated ? (prov?.original.fields ?? {}) : {}) };
+  for (const s of ctx.stepsByIssue.get(sourceId) ?? [])
+    if (s.kind === 'issue.edit' && s.payload.notRestorable && typeof s.payload.notRestorable === 'object')
+      Object.assign(refused, s.payload.notRestorable);
   for (const [f, why] of Object.entries(refused)) {
     const tid = ctx.field(f);
     r.diffs = r.diffs.filter((d) => d.field !== f && d.field !== tid);
