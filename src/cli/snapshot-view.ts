@@ -6,8 +6,8 @@
  */
 import { canonicalJson, TidemarkError } from '../core/index.js';
 import { decodeFieldValue, type FieldInfo } from '../jira/fields.js';
-import type { FileEntry, Meta, SnapshotReader, TreeEntry, TreeId } from '../store/index.js';
-import { listDir, listIssues, metaString, recordsOf, type IssueRef } from '../restore/source.js';
+import type { Meta, SnapshotReader, TreeEntry, TreeId } from '../store/index.js';
+import { listDir, listIssues, metaString, readIssueBundle, type IssueRef } from '../restore/source.js';
 
 type Json = Record<string, unknown>;
 
@@ -63,7 +63,6 @@ export interface AttachmentView {
   mimeType: string | null;
   size: number;
   created: string | null;
-  entry: FileEntry;
 }
 
 export interface IssueView {
@@ -77,35 +76,21 @@ export interface IssueView {
 
 /** An issue with its changelog, comments, worklogs and attachments (oldest first). */
 export async function readIssue(reader: SnapshotReader, ref: IssueRef): Promise<IssueView> {
-  const view: IssueView = { ref, record: {}, histories: [], comments: [], worklogs: [], attachments: [] };
-  for await (const e of reader.list(ref.tree)) {
-    if (e.name === 'issue' && e.type === 'record') view.record = await reader.readRecord<Json>(e.blob);
-    else if (e.name === 'changelog' && e.type === 'record') {
-      const cl = await reader.readRecord<{ histories?: Json[] }>(e.blob);
-      view.histories = [...(cl.histories ?? [])];
-    } else if (e.name === 'comments' && e.type === 'tree') view.comments = await recordsOf(reader, e.tree);
-    else if (e.name === 'worklogs' && e.type === 'tree') view.worklogs = await recordsOf(reader, e.tree);
-    else if (e.name === 'attachments' && e.type === 'tree') {
-      for await (const f of reader.list(e.tree)) {
-        if (f.type !== 'file') continue;
-        view.attachments.push({
-          id: f.name,
-          filename: metaString(f.meta, 'filename') ?? f.name,
-          mimeType: metaString(f.meta, 'mimeType'),
-          size: f.size,
-          created: metaString(f.meta, 'updated'),
-          entry: f,
-        });
-      }
-    }
-  }
-  const byTime = (field: string) => (a: Json, b: Json) =>
-    String(a[field] ?? '').localeCompare(String(b[field] ?? '')) || Number(a.id ?? 0) - Number(b.id ?? 0);
-  view.histories.sort(byTime('created'));
-  view.comments.sort(byTime('created'));
-  view.worklogs.sort(byTime('started'));
-  view.attachments.sort((a, b) => (a.created ?? '').localeCompare(b.created ?? '') || Number(a.id) - Number(b.id));
-  return view;
+  const bundle = await readIssueBundle(reader, ref);
+  return {
+    ref,
+    record: bundle.issue,
+    histories: bundle.changelog,
+    comments: bundle.comments,
+    worklogs: bundle.worklogs,
+    attachments: bundle.attachments.map((a) => ({
+      id: a.id,
+      filename: a.filename,
+      mimeType: a.mimeType,
+      size: a.size,
+      created: a.created,
+    })),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -83,6 +83,12 @@ export interface ScreenField {
   fieldId: string;
   name: string;
   required: boolean;
+  /**
+   * The ids Jira accepts for the field on this screen (options of the field's context, security
+   * levels of the project's scheme, the project's versions and components, priorities), when the
+   * screen lists them; undefined when it does not (any value goes to Jira's own checks).
+   */
+  allowedValues?: string[];
 }
 
 /** What the restore engine reads from the target site. */
@@ -109,6 +115,8 @@ export interface LiveState {
   createMeta(project: string, issueTypeId: string): Promise<ScreenField[] | undefined>;
   /** The edit screen of an existing issue. */
   editMeta(issueId: string): Promise<ScreenField[]>;
+  /** The permission scheme id of a project; undefined when the project does not exist. */
+  permissionScheme(project: string): Promise<string | undefined>;
 }
 
 const BULK = 100;
@@ -126,7 +134,20 @@ function screenFields(raw: unknown): ScreenField[] {
     fieldId: str(f.fieldId ?? f.key),
     name: str(f.name),
     required: f.required === true,
+    ...(Array.isArray(f.allowedValues) ? { allowedValues: allowedIds(f.allowedValues as unknown[]) } : {}),
   }));
+}
+
+/** The ids of a createmeta/editmeta `allowedValues` list, with the children of cascading options. */
+function allowedIds(values: unknown[]): string[] {
+  const out: string[] = [];
+  for (const v of values) {
+    if (typeof v !== 'object' || v === null) continue;
+    const o = v as Json;
+    if (o.id !== undefined) out.push(str(o.id));
+    if (Array.isArray(o.children)) out.push(...allowedIds(o.children as unknown[]));
+  }
+  return out;
 }
 
 /** LiveState through a JiraClient; answers are cached per instance (one plan). */
@@ -376,7 +397,8 @@ export class JiraLiveState implements LiveState {
     return this.once('sprints', async () => {
       const out = new Map<string, LiveSprint>();
       for (const board of await this.boards()) {
-        if (board.type !== 'scrum') continue;
+        // Kanban boards have no sprints; scrum and team-managed (`simple`) boards list theirs.
+        if (board.type === 'kanban') continue;
         const list = await this.list('GET /rest/agile/1.0/board/{boardId}/sprint', 'agile', {
           path: { boardId: Number(board.id) },
           query: { maxResults: PAGE },
@@ -412,6 +434,20 @@ export class JiraLiveState implements LiveState {
         return screenFields(fields);
       } catch (e) {
         if (e instanceof JiraError && (e.kind === 'not-found' || e.kind === 'validation')) return undefined;
+        throw e;
+      }
+    });
+  }
+
+  permissionScheme(project: string): Promise<string | undefined> {
+    return this.once(`permissionscheme:${project}`, async () => {
+      try {
+        const body = (await this.get('GET /rest/api/3/project/{projectKeyOrId}/permissionscheme', {
+          path: { projectKeyOrId: project },
+        })) as Json;
+        return body.id === undefined ? undefined : str(body.id);
+      } catch (e) {
+        if (e instanceof JiraError && e.kind === 'not-found') return undefined;
         throw e;
       }
     });

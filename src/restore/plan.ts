@@ -177,6 +177,12 @@ export interface Provenance {
     reporterAccountId?: string;
     created?: string;
     updated?: string;
+    /**
+     * Issues: field values (source field id → snapshot value) the target would not accept on
+     * create — an option its context does not offer, a level outside the project's scheme —, with
+     * the reason. The verifier reports them as not restorable.
+     */
+    fields?: Record<string, { value: unknown; reason: string }>;
   };
 }
 

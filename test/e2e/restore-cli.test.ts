@@ -68,7 +68,7 @@ describe('tidemark restore', () => {
     const r = await cli('restore', 'plan', '--deleted', '--site', 'acme', '--out', file('plan.json'));
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`Plan written to ${file('plan.json')}.`);
-    expect(r.stdout).toContain(`Apply it with: tidemark restore apply ${file('plan.json')}`);
+    expect(r.stdout).toContain(`Apply it with: tidemark restore apply ${file('plan.json')} --yes`);
     plan = JSON.parse(await readFile(file('plan.json'), 'utf8')) as RestorePlan;
     const creates = plan.steps.filter((x) => x.kind === 'issue.create');
     expect(creates.map((x) => x.issue).sort()).toEqual(deleted.map((i) => i.id).sort());
@@ -87,9 +87,24 @@ describe('tidemark restore', () => {
     const dry = await cli('restore', 'apply', file('plan.json'), '--dry-run');
     expect(dry.code, dry.stderr).toBe(0);
     expect(dry.stdout).toMatch(/\(dry run\)/);
-    expect(dry.stdout).toMatch(/Dry run: \d+ request\(s\) recorded, nothing written\./);
+    expect(dry.stdout).toMatch(/Dry run: nothing was written\. The \d+ request\(s\) apply would send:/);
+    expect(dry.stdout).toMatch(/^ {2}POST \/rest\/api\/3\/issue\/bulk {2}\(issue:\d+(,issue:\d+)*\)$/m);
+    expect(dry.stdout).toMatch(/^ {2}would restore [A-Z]+-\d+ as DRY-\d+$/m);
     expect(writes()).toBe(before);
     expect(restoredBy(s.site, plan.id)).toEqual([]);
+    // A second dry run shows the same: it never records its fake outcomes in the journal.
+    const again = await cli('restore', 'apply', file('plan.json'), '--dry-run');
+    expect(again.stdout).toContain(/The \d+ request\(s\)/.exec(dry.stdout)![0]);
+
+    // plan --dry-run writes no file; verify --dry-run reads nothing.
+    const planDry = await cli('restore', 'plan', '--deleted', '--out', file('dry-plan.json'), '--dry-run');
+    expect(planDry.code, planDry.stderr).toBe(0);
+    expect(planDry.stdout).toContain('Dry run: no plan or mapping file written.');
+    await expect(readFile(file('dry-plan.json'), 'utf8')).rejects.toThrow(/ENOENT/);
+    const verifyDry = await cli('restore', 'verify', file('plan.json'), '--dry-run');
+    expect(verifyDry.code, verifyDry.stderr).toBe(0);
+    expect(verifyDry.stdout).toMatch(/^Dry run: verify would read back .* nothing was read\.$/m);
+    expect(writes()).toBe(before);
   }, 60_000);
 
   it('apply --yes --json streams NDJSON progress and the report, and restores the deleted issues', async () => {

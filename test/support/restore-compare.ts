@@ -74,9 +74,17 @@ function withoutProvenance(props: Obj | undefined): Obj {
   return out;
 }
 
-function linkView(site: Site, issueId: string, linkIds: string[], map?: Map<string, string>): string[] {
+function linkView(
+  site: Site,
+  issueId: string,
+  linkIds: string[],
+  map?: Map<string, string>,
+  records?: Obj[],
+): string[] {
+  // A deleted issue's links are gone from the site: its dump may keep their records.
+  const byId = new Map((records ?? []).map((l) => [String(l.id), l]));
   return linkIds
-    .map((id) => site.data.links.get(id))
+    .map((id) => site.data.links.get(id) ?? byId.get(id))
     .filter((l): l is NonNullable<typeof l> => l !== undefined)
     .map((l) => {
       const outward = l.outwardIssueId === issueId;
@@ -139,9 +147,27 @@ export function compareRestoredIssue(
   const skip = options.skipFields ?? {};
   const special = specialFields(targetSite);
   const fieldIds = new Set([...Object.keys(b.fields ?? {}), ...Object.keys(after.fields ?? {})]);
+  // Values Jira refuses on create (an option the field's context no longer offers, a level outside
+  // the project's scheme) cannot come back: they must be kept in the provenance instead.
+  const refused = (after.properties?.[PROVENANCE]?.original?.fields ?? {}) as Obj;
   for (const f of fieldIds) {
     if (SERVER_SET_FIELDS.has(f) || f in skip || f === special.rank) continue;
     let want = b.fields?.[f];
+    if (f in refused) {
+      const held = canonicalJson(refused[f]?.value ?? null);
+      // Ids (options, levels…) or, for other values, every primitive of them, as the REST form holds them.
+      const parts = (v: unknown): string[] =>
+        Array.isArray(v)
+          ? v.flatMap(parts)
+          : v && typeof v === 'object'
+            ? (v as Obj).id !== undefined
+              ? [JSON.stringify(String((v as Obj).id))]
+              : Object.values(v as Obj).flatMap(parts)
+            : [JSON.stringify(v)];
+      if (parts(want).some((p) => !held.includes(p)))
+        out.push(`${where}: field ${f}: refused value ${canonicalJson(want)} not kept in the provenance (${held})`);
+      continue;
+    }
     if (f === special.sprint) {
       // Jira adds issues to future and active sprints only; closed memberships are reported as not
       // restorable by the fidelity report (checked there).
@@ -203,10 +229,21 @@ export function compareRestoredIssue(
         out.push(`${where}: worklog ${w.id} lacks provenance of its author`);
     });
 
-  const att = (list: Obj[]) => list.map((a) => `${a.filename}|${a.size}|${a.mimeType}|${a.sha256}`).sort();
+  // Jira types an upload declared application/octet-stream from its file name (it sniffs): the
+  // generic type of the original cannot come back, any other type must.
+  const att = (list: Obj[]) =>
+    list
+      .map((a) => {
+        const generic = (b.attachments ?? []).some(
+          (o: Obj) =>
+            o.filename === a.filename && (o.mimeType ?? 'application/octet-stream') === 'application/octet-stream',
+        );
+        return `${a.filename}|${a.size}|${generic ? '*' : a.mimeType}|${a.sha256}`;
+      })
+      .sort();
   if (!eq(att(b.attachments ?? []), att(after.attachments ?? []))) out.push(`${where}: attachments differ`);
 
-  const linksBefore = linkView(before.site, b.id, b.linkIds ?? [], maps.issues);
+  const linksBefore = linkView(before.site, b.id, b.linkIds ?? [], maps.issues, b.linkRecords);
   const linksAfter = linkView(targetSite, after.id, after.linkIds ?? []);
   if (!eq(linksBefore, linksAfter)) out.push(`${where}: links ${linksBefore.join(',')} ≠ ${linksAfter.join(',')}`);
 

@@ -81,7 +81,12 @@ export function deleteVariedIssues(
   take(every(7)(all), Infinity);
 
   const dumps = new Map<string, Obj>();
-  for (const i of chosen.values()) dumps.set(i.id, issueDump(site, i) as Obj);
+  // The links go with the deleted issues: the dump keeps their records for the comparison.
+  for (const i of chosen.values())
+    dumps.set(i.id, {
+      ...(issueDump(site, i) as Obj),
+      linkRecords: i.linkIds.map((l) => structuredClone(site.data.links.get(l))).filter(Boolean),
+    });
   const shape = {
     heavyComments: [...chosen.values()].filter((i) => i.comments.length > 100).length,
     withAttachments: [...chosen.values()].filter((i) => i.attachmentIds.length > 0).length,

@@ -9,11 +9,12 @@ import type { Command } from 'commander';
 import { TidemarkError, systemClock, toTidemarkError, type ProgressEvent } from '../../core/index.js';
 import { RateGovernor, type JiraClient } from '../../jira/index.js';
 import { applyPlan, type ApplyReport } from '../../restore/executor/executor.js';
-import { FileJournal } from '../../restore/executor/journal.js';
+import { FileJournal, MemoryJournal, parseJournal } from '../../restore/executor/journal.js';
 import { JiraLiveState } from '../../restore/live.js';
 import { readMappingFile, undecidedGaps, writeMappingFile } from '../../restore/mappings.js';
 import { PLAN_FORMAT, PROVENANCE_KEY, type RestoreModeSpec, type RestorePlan } from '../../restore/plan.js';
 import { planRestore, renderPlanSummary } from '../../restore/planner/index.js';
+import type { JournalEntry } from '../../restore/ports.js';
 import { RestoreSource } from '../../restore/source.js';
 import { DryRunTarget } from '../../restore/targets/dry-run.js';
 import { JiraTarget } from '../../restore/targets/jira.js';
@@ -167,6 +168,16 @@ export async function readPlanFile(file: string): Promise<RestorePlan> {
   return plan;
 }
 
+/** The entries of a journal file, or none when there is no file yet. */
+async function existingJournal(file: string): Promise<JournalEntry[]> {
+  try {
+    return parseJournal(await readFile(file, 'utf8'), file).entries;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
+}
+
 const journalPath = (planFile: string, given?: string): string =>
   given ?? `${planFile.replace(/\.json$/, '')}.journal.jsonl`;
 
@@ -194,8 +205,14 @@ export async function runRestorePlan(ctx: CliContext, opts: RestorePlanOptions):
         ...(opts.maxPointsPerHour ? { quota: { pointsPerHour: opts.maxPointsPerHour } } : {}),
       });
       const out = opts.out ?? 'restore-plan.json';
-      await writeFile(out, `${JSON.stringify(plan, null, 1)}\n`);
       const open = undecidedGaps(plan);
+      if (opts.dryRun) {
+        // A rehearsal of the plan: the summary, and no file written.
+        ctx.out(opts.json ? JSON.stringify({ stats: plan.stats, gaps: plan.gaps }) : renderPlanSummary(plan));
+        if (!opts.json) ctx.out('\nDry run: no plan or mapping file written.');
+        return plan;
+      }
+      await writeFile(out, `${JSON.stringify(plan, null, 1)}\n`);
       let mappingFile: string | undefined;
       if (plan.gaps.length > 0) {
         mappingFile = opts.mappings ?? `${out.replace(/\.json$/, '')}.mappings.json`;
@@ -218,7 +235,7 @@ export async function runRestorePlan(ctx: CliContext, opts: RestorePlanOptions):
             `${open.length} item(s) need a decision before apply: edit ${mappingFile} (map, skip or fallback for each gap), ` +
               `then plan again with --mappings ${mappingFile}.`,
           );
-        else ctx.out(`Apply it with: tidemark restore apply ${out}${opts.dryRun ? ' --dry-run' : ''}`);
+        else ctx.out(`Apply it with: tidemark restore apply ${out} --yes (or rehearse it with --dry-run)`);
       }
       return plan;
     } finally {
@@ -257,7 +274,11 @@ export async function runRestoreApply(ctx: CliContext, file: string, opts: Resto
           client = t.client;
           target = new JiraTarget({ client: t.client, signal: controller.signal });
         }
-        const journal = await FileJournal.open(journalPath(file, opts.journal) + (opts.dryRun ? '.dry-run' : ''));
+        // A dry run starts from what the real journal holds (so it shows what a resumed apply would
+        // still send) and never writes to it.
+        const journal = opts.dryRun
+          ? new MemoryJournal(await existingJournal(journalPath(file, opts.journal)))
+          : await FileJournal.open(journalPath(file, opts.journal));
         try {
           const report = await applyPlan({
             plan,
@@ -273,8 +294,11 @@ export async function runRestoreApply(ctx: CliContext, file: string, opts: Resto
           if (opts.json) ctx.out(JSON.stringify({ type: 'report', report }));
           else ctx.out(applyReportText(report, plan));
           if (report.failed.length > 0 || report.cancelled) ctx.exitCode = 1;
-          if (opts.dryRun && target instanceof DryRunTarget && !opts.json)
-            ctx.out(`\nDry run: ${target.recorded.length} request(s) recorded, nothing written.`);
+          if (opts.dryRun && target instanceof DryRunTarget && !opts.json) {
+            ctx.out(`\nDry run: nothing was written. The ${target.recorded.length} request(s) apply would send:`);
+            for (const r of target.recorded.slice(0, 40)) ctx.out(`  ${r.method} ${r.path}  (${r.step})`);
+            if (target.recorded.length > 40) ctx.out(`  … and ${target.recorded.length - 40} more`);
+          }
           return report;
         } finally {
           await journal.close();
@@ -305,14 +329,16 @@ function originalKey(step: RestorePlan['steps'][number]): string | undefined {
 
 export function applyReportText(report: ApplyReport, plan: RestorePlan): string {
   const lines = [
-    `${report.cancelled ? 'Interrupted' : 'Applied'} plan ${plan.id.slice(0, 8)} on ${plan.target.name}${report.target === 'dry-run' ? ' (dry run)' : ''}: ` +
+    `${report.cancelled ? 'Interrupted' : report.target === 'dry-run' ? 'Rehearsed' : 'Applied'} plan ${plan.id.slice(0, 8)} on ${plan.target.name}${report.target === 'dry-run' ? ' (dry run)' : ''}: ` +
       `${report.done.length} step(s) done now, ${report.alreadyDone.length} already done, ` +
       `${report.reconciled.length} reconciled after an interruption, ${report.failed.length} failed, ${report.skipped.length} skipped; ` +
       `${report.writes} write and ${report.reads} read request(s).`,
   ];
   const created = plan.steps.filter((s) => s.kind === 'issue.create' && report.outputs[s.id]?.key);
   for (const s of created.slice(0, 10))
-    lines.push(`  restored ${originalKey(s) ?? s.id} as ${report.outputs[s.id]!.key}`);
+    lines.push(
+      `  ${report.target === 'dry-run' ? 'would restore' : 'restored'} ${originalKey(s) ?? s.id} as ${report.outputs[s.id]!.key}`,
+    );
   if (created.length > 10) lines.push(`  … and ${created.length - 10} more issues`);
   for (const f of report.failed.slice(0, 10)) lines.push(`  failed ${f.step}: ${f.error.message}`);
   if (report.failed.length > 0 || report.cancelled)
@@ -324,8 +350,19 @@ export async function runRestoreVerify(
   ctx: CliContext,
   file: string,
   opts: RestoreVerifyOptions,
-): Promise<FidelityReport> {
+): Promise<FidelityReport | undefined> {
   const plan = await readPlanFile(file);
+  if (opts.dryRun) {
+    const kinds = Object.entries(plan.stats.entities)
+      .sort()
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ');
+    ctx.out(
+      `Dry run: verify would read back what plan ${plan.id.slice(0, 8)} restored on ${plan.target.name} (${kinds}) ` +
+        'and compare it with the snapshot; nothing was read.',
+    );
+    return undefined;
+  }
   return withRepository(ctx, opts, async (repo) => {
     const reader = await repo.openSnapshotReader(plan.source.snapshot);
     try {
@@ -376,12 +413,13 @@ export function registerRestoreCommand(program: Command, ctx: CliContext): void 
         .summary('work out a restore and write it to a plan file')
         .description(
           'Modes (choose one):\n' +
-            '  --deleted                  issues in the snapshot that are no longer on the site, with everything they had\n' +
-            '  --issues KEYS | --filter-… chosen issues: recreated when missing, brought back when changed\n' +
-            '  --fields F1,F2 (+ issues)  roll back only these fields of existing issues (e.g. undo a bulk edit)\n' +
-            '  --project KEY              a whole project, under its key when free, else --target-key\n' +
-            'Into another site: --target SITE; mappings (users, fields, options, statuses, …) are suggested and written ' +
-            'to a mapping file to review; apply refuses until every gap has a decision (map, skip or fallback).\n\n' +
+            '  --deleted           issues deleted since the snapshot, with all they had\n' +
+            '  --issues/--filter-… chosen issues: re-created if missing, else brought back\n' +
+            '  --fields F1,F2      only these fields of chosen issues (undo a bulk edit)\n' +
+            '  --project KEY       a whole project, under its key if free, else --target-key\n\n' +
+            'Into another site (--target SITE), mappings of users, fields, options, statuses and more ' +
+            'are suggested and written to a mapping file to review; apply refuses until every gap has ' +
+            'a decision (map, skip or fallback).\n\n' +
             COMMON_HELP,
         )
         .option('--snapshot <ref>', 'snapshot to restore from: an id prefix or `latest` (default latest)')

@@ -3,7 +3,7 @@
  * live issue), sprints (create → start → add issues → close, to reproduce closed sprints) and
  * membership, version release/archive after the issues that use the version, rank order last.
  */
-import type { LiveSprint } from '../live.js';
+import type { LiveBoard, LiveSprint } from '../live.js';
 import type { Ref } from '../plan.js';
 import type { IssueBundle } from '../source.js';
 import { addStep, countEntity, issueRef, ref, type PlanContext } from './context.js';
@@ -68,7 +68,12 @@ interface SprintUse {
 }
 
 /** Sprints of the created issues: membership, creating (and starting, closing) sprints as needed. */
-export function planSprints(ctx: PlanContext, bundles: IssueBundle[], liveSprints: Map<string, LiveSprint>): void {
+export function planSprints(
+  ctx: PlanContext,
+  bundles: IssueBundle[],
+  liveSprints: Map<string, LiveSprint>,
+  liveBoards: Map<string, LiveBoard>,
+): void {
   const sprintField = [...ctx.defs.values()].find((d) => isSprintField(d))?.id;
   if (!sprintField) return;
   const uses = new Map<string, SprintUse>();
@@ -110,6 +115,18 @@ export function planSprints(ctx: PlanContext, bundles: IssueBundle[], liveSprint
           'sprint',
           'notRestorable',
           `sprint "${str(s.name)}": its board is not on the target`,
+          u.issues.length,
+        );
+        continue;
+      }
+      // Jira creates sprints through the API on scrum boards only (kanban boards have none, and a
+      // team-managed board refuses: "Board N does not support sprints").
+      const type = liveBoards.get(board)?.type;
+      if (type !== 'scrum') {
+        ctx.fidelity.add(
+          'sprint',
+          'notRestorable',
+          `sprint "${str(s.name)}": Jira creates sprints only on scrum boards, and its board on the target is ${type === undefined ? 'unknown' : `a ${type} board`}`,
           u.issues.length,
         );
         continue;

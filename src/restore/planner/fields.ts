@@ -44,7 +44,12 @@ const NOT_WRITTEN = new Set([
 ]);
 
 /** Custom field types that are not written through fields (sprints and rank have their own steps). */
-const NOT_WRITTEN_TYPES = [/:gh-sprint$/, /:gh-lexo-rank$/, /:vp-origin$/, /:sd-request-feedback/, /:sd-sla-field$/];
+const NOT_WRITTEN_TYPES = [/:gh-sprint$/, /:gh-lexo-rank$/, /:sd-request-feedback/, /:sd-sla-field$/];
+
+/** The JSM Customer Request Type field: written as the request type id (a string). */
+export function isRequestTypeField(def: FieldDef | undefined): boolean {
+  return /:vp-origin$/.test(def?.schema.custom ?? '');
+}
 
 export interface FieldDef {
   id: string;
@@ -178,6 +183,14 @@ export function toWriteValue(
     return { value: Object.keys(out).length > 0 ? out : null, deps, dropped };
   }
   if (isAdf(value)) return { value, deps, dropped };
+  if (isRequestTypeField(def)) {
+    // Request types are a service project's own: only its own site knows the id.
+    // The snapshot holds the id, or the JSM object with its requestType.
+    const v = value as Json;
+    const id = typeof value === 'string' ? value : ((v.requestType ?? v) as Json).id;
+    if (!m.sameSite || id === undefined) return undefined;
+    return { value: str(id), deps, dropped };
+  }
   const { kind, array } = kindOf(id, def);
   const one = (v: unknown): unknown => {
     if (typeof v !== 'object' || v === null) return v;

@@ -15,7 +15,7 @@ import {
   type RestoreModeSpec,
   type RestorePlan,
 } from '../plan.js';
-import type { LiveSprint, LiveState } from '../live.js';
+import type { LiveBoard, LiveSprint, LiveState, ScreenField } from '../live.js';
 import type { IssueBundle, RestoreSource } from '../source.js';
 import { FidelityTally, type PlanContext } from './context.js';
 import { planLinks, planRank, planSprints, planVersionUpdates } from './cross-steps.js';
@@ -32,7 +32,7 @@ import {
   type CreateScreen,
   type Deferred,
 } from './issue-steps.js';
-import { planProjectConfig, projectTarget, type ProjectTarget } from './project-steps.js';
+import { planProjectConfig, projectSchemes, projectTarget, type ProjectTarget } from './project-steps.js';
 import { selectIssues } from './select.js';
 import { Workflows } from './workflows.js';
 import { DEFAULT_QUOTA, planStats, type QuotaSpec } from './stats.js';
@@ -291,7 +291,8 @@ export async function planRestore(input: PlanInput): Promise<RestorePlan> {
   if (pt) {
     const roleOnly = (x: Json): boolean => ((x.visibility ?? {}) as Json).type === 'role';
     const restricted = selection.create.some((b) => b.comments.some(roleOnly) || b.worklogs.some(roleOnly));
-    planProjectConfig(ctx, pt, mode.kind === 'project' ? mode.targetName : undefined, restricted);
+    const schemes = pt.reuse ? {} : await projectSchemes(ctx, str(pt.source.id), selection.create);
+    planProjectConfig(ctx, pt, mode.kind === 'project' ? mode.targetName : undefined, restricted, schemes);
   }
   for (const [id, liveId] of await findExisting(live, all, new Set(all.map((b) => b.id)), sameSite))
     ctx.existing.set(id, liveId);
@@ -327,10 +328,13 @@ export async function planRestore(input: PlanInput): Promise<RestorePlan> {
     );
     planLinks(ctx, [...create, ...selection.update.map((u) => u.bundle)], (id) => liveLinks.has(id));
     const liveSprints = new Map<string, LiveSprint>();
+    const liveBoards = new Map<string, LiveBoard>();
     const sprintField = [...defs.values()].find(isSprintField)?.id;
-    if (sprintField && create.some((b) => Array.isArray(fieldsOf(b)[sprintField])))
+    if (sprintField && create.some((b) => Array.isArray(fieldsOf(b)[sprintField]))) {
       for (const s of await live.sprints().catch(() => [])) liveSprints.set(s.id, s);
-    planSprints(ctx, create, liveSprints);
+      for (const b of await live.boards().catch(() => [])) liveBoards.set(b.id, b);
+    }
+    planSprints(ctx, create, liveSprints, liveBoards);
     if (pt) planVersionUpdates(ctx, (pt.source.versions ?? []) as Json[], create);
     planRank(ctx, create);
   }
@@ -410,11 +414,23 @@ function createScreens(ctx: PlanContext, pt: ProjectTarget | undefined): CreateS
         ? str(pt?.source.key)
         : (await ctx.live.projects()).find((p) => p.projectTypeKey === type)?.key;
       const meta = model ? await ctx.live.createMeta(model, issueType) : undefined;
-      return new Set(meta ? meta.map((f) => f.fieldId) : BASIC_CREATE);
+      // Components and versions of the model project are not the new project's (those the plan
+      // creates are Refs, never checked); its other allowed values are the best guess.
+      return screenMap(
+        meta?.map(({ allowedValues, ...f }) =>
+          f.fieldId === 'components' || f.fieldId === 'versions' || f.fieldId === 'fixVersions'
+            ? f
+            : { ...f, allowedValues },
+        ),
+      );
     }
-    const meta = await ctx.live.createMeta(ctx.mappings.projects[sourceProjectId]!, issueType);
-    return new Set(meta ? meta.map((f) => f.fieldId) : BASIC_CREATE);
+    return screenMap(await ctx.live.createMeta(ctx.mappings.projects[sourceProjectId]!, issueType));
   };
+}
+
+function screenMap(meta: ScreenField[] | undefined): Map<string, ScreenField> {
+  const list = meta ?? BASIC_CREATE.map((fieldId) => ({ fieldId, name: fieldId, required: false }));
+  return new Map(list.map((f) => [f.fieldId, f]));
 }
 
 export { undecidedGaps, assertDecided } from '../mappings.js';

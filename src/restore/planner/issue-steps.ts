@@ -19,6 +19,7 @@ import {
   type PlanContext,
 } from './context.js';
 import { isEmpty, isWritable, toWriteValue } from './fields.js';
+import type { ScreenField } from '../live.js';
 
 type Json = Record<string, unknown>;
 
@@ -45,8 +46,11 @@ export function targetProject(ctx: PlanContext, sourceProjectId: string): Ref | 
   return step ? ref(step) : ctx.mappings.projects[sourceProjectId];
 }
 
-/** Field ids of the create screen for a source issue's project and type on the target. */
-export type CreateScreen = (sourceProjectId: string, targetIssueType: string) => Promise<Set<string>>;
+/** The create screen for a source issue's project and type on the target: target field id → field. */
+export type CreateScreen = (sourceProjectId: string, targetIssueType: string) => Promise<Map<string, ScreenField>>;
+
+/** Bytes of field values an issue's provenance keeps at most (an entity property holds 32 KB). */
+const KEPT_VALUES_MAX = 16_000;
 
 /** Values the create cannot carry yet (text with Refs), per issue: target field id → value. */
 export type Deferred = Map<string, { fields: Json; deps: Set<string> }>;
@@ -71,6 +75,18 @@ export async function planIssueCreate(
   if (typeof targetProj === 'object') deps.add(targetProj.$ref);
   const fields: Json = {};
   const later: { fields: Json; deps: Set<string> } = { fields: {}, deps: new Set() };
+  /** Values Jira would refuse on this screen: kept as they were in the provenance. */
+  const refused: Record<string, { value: unknown; reason: string }> = {};
+  let kept = 0;
+  const keep = (id: string, value: unknown, reason: string): void => {
+    // An entity property holds 32 KB: large values (long text) are named without their value.
+    const size = JSON.stringify(value).length;
+    kept += size;
+    refused[id] =
+      kept <= KEPT_VALUES_MAX ? { value, reason } : { value: null, reason: `${reason} (value too large to keep)` };
+  };
+  // An unassigned issue is created unassigned (absent, Jira would give it the default assignee).
+  if ('assignee' in f && f.assignee === null && screen.has('assignee')) fields.assignee = null;
   for (const [id, value] of Object.entries(f)) {
     if (isEmpty(value) || id === 'parent') continue;
     const def = ctx.defs.get(id);
@@ -81,17 +97,39 @@ export async function planIssueCreate(
       ctx.fidelity.add('field', 'notRestorable', `field "${name}" has no target field`);
       continue;
     }
+    const wv = toWriteValue(id, value, def, mapper);
     if (!screen.has(target)) {
       ctx.fidelity.add('field', 'notRestorable', `field "${name}" is not on the target's create screen`);
+      // Kept when there was something to write (time tracking of worklogs alone has nothing).
+      if (wv?.value !== null)
+        keep(id, value, `field "${name}" is not on the create screen of the issue's project and type on the target`);
       continue;
     }
-    const wv = toWriteValue(id, value, def, mapper);
+    if (!wv && id === 'security') {
+      // Another site has its own issue security schemes: the level is kept in the provenance.
+      const why = 'another site has other issue security schemes: kept in tidemark.provenance';
+      ctx.fidelity.add('field', 'notRestorable', `field "${name}": ${why}`);
+      keep(id, value, `field "${name}": level ${str((value as Json).name)} — ${why}`);
+      continue;
+    }
     if (!wv) {
       ctx.fidelity.add('field', 'notRestorable', `field "${name}": its value has no target (unmapped or skipped)`);
       continue;
     }
     if (wv.value === null) continue;
     for (const d of wv.dropped) ctx.fidelity.add('field', 'notRestorable', `field "${name}": ${d} has no target`);
+    const allowed = screen.get(target)!.allowedValues;
+    if (allowed) {
+      const checked = onlyAllowed(wv.value, new Set(allowed));
+      if (checked.refused.length > 0) {
+        const why =
+          "not allowed for the issue's project and type on the target (the field's context or the project's scheme does not offer it): kept in tidemark.provenance";
+        ctx.fidelity.add('field', 'notRestorable', `field "${name}": a value ${why}`);
+        keep(id, value, `field "${name}": ${checked.refused.join(', ')} ${why}`);
+        if (checked.value === undefined) continue;
+        wv.value = checked.value;
+      }
+    }
     wv.deps.forEach((d) => deps.add(d));
     if (isAdf(wv.value)) {
       const r = rewriteAdf(wv.value, adf);
@@ -130,6 +168,7 @@ export async function planIssueCreate(
           : {}),
         ...(typeof f.created === 'string' ? { created: f.created } : {}),
         ...(typeof f.updated === 'string' ? { updated: f.updated } : {}),
+        ...(Object.keys(refused).length > 0 ? { fields: refused } : {}),
       }),
     },
     ...Object.entries((b.issue.properties ?? {}) as Json)
@@ -151,6 +190,35 @@ export async function planIssueCreate(
   );
   countEntity(ctx, 'property', properties.length - 1);
   if (properties.length > 1) ctx.fidelity.add('property', 'exact', undefined, properties.length - 1);
+}
+
+/**
+ * A write value without the ids a screen does not allow (`{id}` objects, arrays of them, a
+ * cascading option's child). Refs (to components or versions the plan creates) are not checked.
+ * `value` is undefined when nothing allowed is left.
+ */
+export function onlyAllowed(value: unknown, allowed: Set<string>): { value: unknown; refused: string[] } {
+  const refused: string[] = [];
+  const ok = (v: unknown): boolean => {
+    if (typeof v !== 'object' || v === null) return true;
+    const o = v as Json;
+    if (typeof o.id !== 'string') return true;
+    if (!allowed.has(o.id)) {
+      refused.push(`id ${o.id}`);
+      return false;
+    }
+    const child = o.child as Json | undefined;
+    if (child && typeof child.id === 'string' && !allowed.has(child.id)) {
+      refused.push(`id ${child.id}`);
+      return false;
+    }
+    return true;
+  };
+  if (Array.isArray(value)) {
+    const kept = value.filter(ok);
+    return { value: kept.length > 0 ? kept : undefined, refused };
+  }
+  return { value: ok(value) ? value : undefined, refused };
 }
 
 /** attachment.upload for every attachment of a recreated issue. */
@@ -263,6 +331,8 @@ export function planComments(ctx: PlanContext, b: IssueBundle, after: string[], 
       kind: 'comment.add',
       deps: [...after, ...r.deps],
       issue: b.id,
+      // An internal JSM comment: the JSM create, the rich body's edit, then each property.
+      ...(c.jsdPublic === false ? { writes: 3 + props.length } : {}),
       payload: {
         issue,
         body: withProvenance(r.doc, provenanceParagraph(userName(c.author), str(c.created) || undefined)),
@@ -343,9 +413,20 @@ export function planWorklogs(ctx: PlanContext, b: IssueBundle, after: string[], 
 export function planVote(ctx: PlanContext, b: IssueBundle, after: string[]): string | undefined {
   const issue = issueRef(ctx, b.id);
   let step: string | undefined;
+  // A created issue's reporter is the one its create sets, else the caller.
+  const create = ctx.steps.find((s) => s.id === `issue:${b.id}` && s.kind === 'issue.create');
+  const setReporter = ((create?.payload.fields as Json | undefined)?.reporter as Json | undefined)?.accountId;
+  const callerReports = create !== undefined && (setReporter ?? ctx.caller.accountId) === ctx.caller.accountId;
   for (const v of (b.issue.voters ?? []) as unknown[]) {
     const source = typeof v === 'string' ? v : accountOf(v);
-    if (source && ctx.mappings.users[source] === ctx.caller.accountId && !step) {
+    const own = source !== undefined && ctx.mappings.users[source] === ctx.caller.accountId;
+    if (own && callerReports)
+      ctx.fidelity.add(
+        'vote',
+        'notRestorable',
+        'Jira does not let the reporter vote for their own issue, and the restoring account reports the restored issue',
+      );
+    else if (own && !step) {
       step = addStep(ctx, { id: `vote:${b.id}`, kind: 'vote.add', deps: after, issue: b.id, payload: { issue } }).id;
       countEntity(ctx, 'vote');
       ctx.fidelity.add('vote', 'exact');

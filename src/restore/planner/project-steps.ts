@@ -5,6 +5,7 @@
  */
 import { TidemarkError } from '../../core/index.js';
 import type { LiveProject } from '../live.js';
+import type { IssueBundle } from '../source.js';
 import { addStep, countEntity, ref, type PlanContext } from './context.js';
 
 type Json = Record<string, unknown>;
@@ -45,6 +46,46 @@ export async function projectTarget(
 }
 
 /**
+ * The schemes of the original project for project.create on its own site (a new project otherwise
+ * gets the site's defaults, and then, e.g., no issue security scheme: Jira refuses the issues'
+ * security levels). Issue type, issue type screen, workflow and notification schemes come from the
+ * snapshot's scheme records (they list their projects), the issue security scheme from the levels
+ * the project's issues use, the permission scheme from the live project when it still exists.
+ * Another site has other schemes: nothing is carried (security levels are reported not restorable).
+ */
+export async function projectSchemes(ctx: PlanContext, sourceProjectId: string, issues: IssueBundle[]): Promise<Json> {
+  if (!ctx.sameSite) return {};
+  const out: Json = {};
+  const pid = sourceProjectId;
+  const lists: Array<
+    [string, 'issue-type-scheme' | 'issue-type-screen-scheme' | 'workflow-scheme' | 'notification-scheme']
+  > = [
+    ['issueTypeScheme', 'issue-type-scheme'],
+    ['issueTypeScreenScheme', 'issue-type-screen-scheme'],
+    ['workflowScheme', 'workflow-scheme'],
+    ['notificationScheme', 'notification-scheme'],
+  ];
+  for (const [member, kind] of lists) {
+    const scheme = (await ctx.source.config(kind)).find((s) =>
+      [...((s.projectIds ?? []) as unknown[]), ...((s.projects ?? []) as unknown[])].some((p) => str(p) === pid),
+    );
+    if (scheme && /^\d+$/.test(str(scheme.id))) out[member] = Number(scheme.id);
+  }
+  const levels = new Set<string>();
+  for (const b of issues) {
+    const level = ((b.issue.fields ?? {}) as Json).security as Json | undefined;
+    if (level?.id !== undefined) levels.add(str(level.id));
+  }
+  const security = (await ctx.source.config('security-scheme')).find((s) =>
+    ((s.levels ?? []) as Json[]).some((l) => levels.has(str(l.id))),
+  );
+  if (security) out.issueSecurityScheme = Number(security.id);
+  const permission = await ctx.live.permissionScheme(pid);
+  if (permission !== undefined && /^\d+$/.test(permission)) out.permissionScheme = Number(permission);
+  return out;
+}
+
+/**
  * project.create (unless reused), then components and versions the target project lacks.
  * `restricted`: some restored comment or worklog is visible to a project role only. Jira lets the
  * restore write it only when the caller is in that role, and a new project's only role member is
@@ -56,6 +97,7 @@ export function planProjectConfig(
   t: ProjectTarget,
   targetName: string | undefined,
   restricted = false,
+  schemes: Json = {},
 ): void {
   const p = t.source;
   const pid = str(p.id);
@@ -89,6 +131,7 @@ export function planProjectConfig(
         description: str(p.description),
         assigneeType: str(p.assigneeType) || 'UNASSIGNED',
         ...(category && ctx.sameSite ? { categoryId: str(category.id) } : {}),
+        ...schemes,
       },
     });
     ctx.projectSteps.set(pid, stepId);

@@ -5,12 +5,12 @@
  * live issue lacks.
  */
 import { canonicalJson } from '../../core/index.js';
-import type { LiveIssue } from '../live.js';
+import type { LiveIssue, ScreenField } from '../live.js';
 import type { IssueBundle } from '../source.js';
 import { isAdf, rewriteAdf } from './adf.js';
 import { addStep, countEntity, valueMapper, type PlanContext } from './context.js';
 import { isEmpty, isWritable, toWriteValue, type FieldDef } from './fields.js';
-import { adfContext, planAttachments, planComments, planTransition, planWorklogs } from './issue-steps.js';
+import { adfContext, onlyAllowed, planAttachments, planComments, planTransition, planWorklogs } from './issue-steps.js';
 
 type Json = Record<string, unknown>;
 
@@ -52,6 +52,7 @@ export function planFieldRestore(
   live: LiveIssue,
   fieldIds: Iterable<string>,
   entityKind: 'field' | 'issue-update',
+  screen?: Map<string, ScreenField>,
 ): string[] {
   const src = (b.issue.fields ?? {}) as Json;
   const mapper = valueMapper(ctx);
@@ -60,6 +61,8 @@ export function planFieldRestore(
   const deps = new Set<string>();
   let changed = 0;
   let statusChanged = false;
+  /** Values the edit screen does not allow (not sent; the verifier reads them from the step). */
+  const notRestorable: Record<string, { value: unknown; reason: string }> = {};
   for (const id of fieldIds) {
     if (id === 'status') {
       if (str((src.status as Json | undefined)?.id) !== str((live.fields.status as Json | undefined)?.id))
@@ -81,6 +84,16 @@ export function planFieldRestore(
         ctx.fidelity.add('field', 'notRestorable', `field "${def?.name ?? id}": its value has no target`);
         continue;
       }
+      const allowed = screen?.get(target)?.allowedValues;
+      const checked = allowed ? onlyAllowed(wv.value, new Set(allowed)) : undefined;
+      if (checked && checked.refused.length > 0) {
+        const name = def?.name ?? id;
+        const why = "not allowed for the issue's project and type on the target (its edit screen does not offer it)";
+        ctx.fidelity.add('field', 'notRestorable', `field "${name}": a value ${why}`);
+        notRestorable[id] = { value: src[id], reason: `field "${name}": ${checked.refused.join(', ')} ${why}` };
+        if (checked.value === undefined) continue;
+        wv.value = checked.value;
+      }
       wv.deps.forEach((d) => deps.add(d));
       if (isAdf(wv.value)) {
         const r = rewriteAdf(wv.value, adf);
@@ -94,7 +107,13 @@ export function planFieldRestore(
   const after: string[] = [];
   if (changed > 0) {
     const stepId = `edit:${b.id}`;
-    addStep(ctx, { id: stepId, kind: 'issue.edit', deps: [...deps], issue: b.id, payload: { issue: live.id, fields } });
+    addStep(ctx, {
+      id: stepId,
+      kind: 'issue.edit',
+      deps: [...deps],
+      issue: b.id,
+      payload: { issue: live.id, fields, ...(Object.keys(notRestorable).length > 0 ? { notRestorable } : {}) },
+    });
     countEntity(ctx, entityKind === 'field' ? 'field' : 'issue-update', entityKind === 'field' ? changed : 1);
     after.push(stepId);
   }
@@ -110,12 +129,13 @@ export function planFieldRestore(
 
 /** Chosen issue that still exists: differing editable fields, status, missing children. */
 export async function planIssueUpdate(ctx: PlanContext, b: IssueBundle, live: LiveIssue): Promise<void> {
-  const editable = new Set((await ctx.live.editMeta(live.id)).map((f) => f.fieldId));
+  const screen = new Map((await ctx.live.editMeta(live.id)).map((f) => [f.fieldId, f]));
+  const editable = new Set(screen.keys());
   const src = (b.issue.fields ?? {}) as Json;
   const ids = [...new Set([...Object.keys(src), ...Object.keys(live.fields)])].filter(
     (id) => id === 'status' || editable.has(ctx.defs.get(id)?.custom ? (ctx.mappings.fields[id] ?? id) : id),
   );
-  const after = planFieldRestore(ctx, b, live, ids, 'issue-update');
+  const after = planFieldRestore(ctx, b, live, ids, 'issue-update', screen);
   const have = (v: unknown, list: string): Set<string> => {
     const o = (v ?? {}) as Json;
     const items = (Array.isArray(v) ? v : (o[list] ?? [])) as Json[];

@@ -2,7 +2,8 @@
  * JiraTarget: applies restore steps to a Jira Cloud site through a JiraClient (docs/design.md §9).
  * Simple kinds send the requests of requests.ts; this file adds what needs the target's answers:
  * bulk create, the shortest transition path to a status (transitions.ts), attachment upload with
- * the media id read from the content redirect, internal JSM comments (then their properties).
+ * the media id read from the content redirect, internal JSM comments (then their rich body and
+ * their properties through the platform API).
  * Per-issue writes name their target issue, so the client's governor paces them (§5.4).
  * Reconciliation of started steps lives in reconcile.ts.
  */
@@ -165,6 +166,19 @@ export class JiraTarget implements RestoreTarget, Caller {
       write: true,
     });
     const id = String((res.body as Json).id);
+    // The JSM API takes the body as plain text: the platform API's edit puts back the rich
+    // document (and a visibility restriction), and leaves the comment internal.
+    await this.call({
+      key: 'PUT /rest/api/3/issue/{issueIdOrKey}/comment/{id}',
+      path: { issueIdOrKey: issue, id },
+      ...(this.notifyUsers ? {} : { query: { notifyUsers: false } }),
+      body: {
+        body: step.payload.body,
+        ...(step.payload.visibility !== undefined ? { visibility: step.payload.visibility } : {}),
+      },
+      issue,
+      write: true,
+    });
     for (const prop of withProvenanceStep(step))
       await this.call({
         key: 'PUT /rest/api/3/comment/{commentId}/properties/{propertyKey}',

@@ -78,7 +78,21 @@ export function fixedRequests(step: ResolvedStep, notifyUsers = true): WriteRequ
       return [
         {
           key: `POST ${API}/project`,
-          body: opt(p, ['key', 'name', 'projectTypeKey', 'leadAccountId', 'description', 'assigneeType', 'categoryId']),
+          body: opt(p, [
+            'key',
+            'name',
+            'projectTypeKey',
+            'leadAccountId',
+            'description',
+            'assigneeType',
+            'categoryId',
+            'issueTypeScheme',
+            'issueTypeScreenScheme',
+            'workflowScheme',
+            'notificationScheme',
+            'permissionScheme',
+            'issueSecurityScheme',
+          ]),
         },
       ];
     case 'component.create':

@@ -176,7 +176,11 @@ export async function verifyAttachments(
     const diffs: FieldDiff[] = [];
     diff(diffs, 'filename', a.filename, t.filename);
     diff(diffs, 'size', a.size, Number(t.size));
-    diff(diffs, 'mimeType', a.mimeType, t.mimeType);
+    // Jira types an upload declared application/octet-stream from its file name: the snapshot's
+    // generic type cannot be kept (the bytes are compared below).
+    const generic = (a.mimeType || 'application/octet-stream') === 'application/octet-stream';
+    const retyped = generic && !same(a.mimeType, t.mimeType);
+    if (!retyped) diff(diffs, 'mimeType', a.mimeType, t.mimeType);
     if (hash && diffs.length === 0) {
       const [expected, actual] = await Promise.all([
         sha256Of(ctx.source.readFile(a.path)),
@@ -195,6 +199,7 @@ export async function verifyAttachments(
       outcome: diffs.length > 0 ? 'mismatch' : kept.length > 0 ? 'provenance' : 'exact',
       ...(diffs.length > 0 ? { diffs } : {}),
       ...(kept.length > 0 ? { kept } : {}),
+      ...(retyped ? { dropped: [`mimeType: Jira typed the upload ${String(t.mimeType)} from its file name`] } : {}),
     });
   }
 }

@@ -106,8 +106,11 @@ export function mapFieldValue(
     }
     return m;
   };
+  // Two source users may map to one target account (a fallback): a user list holds it once.
   const mapped = Array.isArray(value)
-    ? value.map(one)
+    ? kind === 'users'
+      ? [...new Set(value.map(one))]
+      : value.map(one)
     : kind === 'options' && typeof value === 'object'
       ? Object.fromEntries(Object.entries(value as Json).map(([k, x]) => [k, one(x)]))
       : one(value);

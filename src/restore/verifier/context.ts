@@ -21,6 +21,13 @@ export type SourceAttachment = AttachmentEntry;
 /** A value the operator decided to drop (gap decision `skip`). */
 export const SKIPPED = Symbol('skipped');
 
+/** The step kinds (`<prefix>:<source id>`) that create an item of a mapped kind. */
+const CREATED_BY: Partial<Record<MappingKind, string>> = {
+  projects: 'project',
+  components: 'component',
+  versions: 'version',
+};
+
 /** Step state from the journal: the last outcome of each step. */
 export interface StepState {
   event: JournalEntry['event'];
@@ -87,6 +94,10 @@ export class VerifyContext {
 
   /** A source id of a mapped kind as the target knows it (SKIPPED when the operator chose to drop it). */
   map(kind: MappingKind, id: string): string | typeof SKIPPED {
+    // A project, component or version the plan created: its create step's output.
+    const creator = CREATED_BY[kind];
+    const created = creator ? this.outputs(`${creator}:${id}`)?.id : undefined;
+    if (created) return created;
     const d = this.decisions.get(`${kind}:${id}`);
     if (d && 'skip' in d) return SKIPPED;
     if (d && 'map' in d) return d.map;
@@ -131,7 +142,8 @@ export class VerifyContext {
 
   /** Rewrites key mentions, issue URLs and media ids in any JSON value (ADF documents). */
   rewrite<T>(value: T): T {
-    if (this.keys.size === 0 && this.media.size === 0 && this.sameSite) return value;
+    const usersMapped = Object.entries(this.plan.mappings.users).some(([a, b]) => a !== b) || this.decisions.size > 0;
+    if (this.keys.size === 0 && this.media.size === 0 && this.sameSite && !usersMapped) return value;
     return rewriteValue(value, this) as T;
   }
 
@@ -139,7 +151,14 @@ export class VerifyContext {
     let out = s;
     const from = this.plan.source.site.url.replace(/\/+$/, '');
     const to = this.plan.target.url.replace(/\/+$/, '');
-    if (from !== to) out = out.split(`${from}/browse/`).join(`${to}/browse/`);
+    // Issue URLs of restored issues move to the target (new key); the planner keeps URLs of other
+    // issues on the source site (they may not exist on the target).
+    if (from !== to && out.includes(`${from}/browse/`))
+      out = out.replace(
+        new RegExp(`${escapeRe(from)}/browse/([A-Z][A-Z0-9_]+-\\d+)`, 'g'),
+        // The key itself is rewritten with every other key mention below.
+        (url, key: string) => (this.keys.has(key) ? `${to}/browse/${key}` : url),
+      );
     if (this.keyPattern === undefined) {
       const changed = [...this.keys].filter(([a, b]) => a !== b).map(([a]) => a);
       this.keyPattern =
@@ -164,6 +183,13 @@ function rewriteValue(v: unknown, ctx: VerifyContext, parentType?: string): unkn
   if (Array.isArray(v)) return v.map((x) => rewriteValue(x, ctx, parentType));
   if (v && typeof v === 'object') {
     const o = v as Json;
+    const mention = o.type === 'mention' ? ((o.attrs ?? {}) as Json) : undefined;
+    if (mention && typeof mention.id === 'string') {
+      // User mentions name the mapped account (as the planner writes them), or become plain text.
+      const m = ctx.map('users', mention.id);
+      if (m === SKIPPED) return { type: 'text', text: typeof mention.text === 'string' ? mention.text : '@unknown' };
+      return { ...o, attrs: { ...mention, id: m } };
+    }
     const type = typeof o.type === 'string' ? o.type : parentType;
     const out: Json = {};
     for (const [k, x] of Object.entries(o)) {
@@ -175,4 +201,8 @@ function rewriteValue(v: unknown, ctx: VerifyContext, parentType?: string): unkn
     return out;
   }
   return v;
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

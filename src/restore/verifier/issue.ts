@@ -169,6 +169,25 @@ export function verifyIssue(
       kept.push('reporter');
     }
   }
+  // Values the target would not accept on create (the planner knew): not restorable, kept in the provenance.
+  // (An edit of an existing issue names them in its step.)
+  const refused: Record<string, { reason: string }> = { ...(recreated ? (prov?.original.fields ?? {}) : {}) };
+  for (const s of ctx.stepsByIssue.get(sourceId) ?? [])
+    if (s.kind === 'issue.edit' && s.payload.notRestorable && typeof s.payload.notRestorable === 'object')
+      Object.assign(refused, s.payload.notRestorable);
+  for (const [f, why] of Object.entries(refused)) {
+    const tid = ctx.field(f);
+    r.diffs = r.diffs.filter((d) => d.field !== f && d.field !== tid);
+    r.unwritten = r.unwritten.filter((u) => u !== f && u !== tid);
+    report.add({
+      kind: 'field',
+      id: `${sourceId}:${f}`,
+      ...(key ? { issueKey: key } : {}),
+      target: String(target.bean.id),
+      outcome: 'notRestorable',
+      reason: why.reason,
+    });
+  }
   const dropped = r.skipped.map((f) => `${f} (skipped by decision, or not on the target)`);
   report.add({
     ...base,

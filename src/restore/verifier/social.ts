@@ -115,6 +115,15 @@ export function verifyRemoteLinks(
   }
 }
 
+/** Why the caller's vote cannot come back when the caller reports the restored issue (as the planner says). */
+export const OWN_ISSUE_VOTE =
+  'Jira does not let the reporter vote for their own issue, and the restoring account reports the restored issue';
+
+function reporterOf(target: TargetIssue): string | undefined {
+  const r = target.fields.reporter as Json | null | undefined;
+  return r && typeof r.accountId === 'string' ? r.accountId : undefined;
+}
+
 export function verifyWatchersAndVotes(
   ctx: VerifyContext,
   report: ReportBuilder,
@@ -143,6 +152,8 @@ export function verifyWatchersAndVotes(
     const base: FidelityItem = { kind: 'vote', id: `${issueId}:${v}`, outcome: 'exact', ...at(issueKey) };
     const m = ctx.map('users', v);
     if (m !== SKIPPED && voters.has(m)) report.add(base);
+    else if (m !== SKIPPED && m === caller && reporterOf(target) === caller)
+      report.add({ ...base, outcome: 'notRestorable', reason: OWN_ISSUE_VOTE });
     else if (m !== SKIPPED && m === caller)
       report.add({ ...base, outcome: 'mismatch', reason: "the restoring account's own vote is missing" });
     else report.add({ ...base, outcome: 'notRestorable', reason: "Jira lets an app set only the caller's own vote" });
@@ -203,6 +214,13 @@ export function verifySprints(
           ...base,
           outcome: 'notRestorable',
           reason: 'the sprint is closed on the target: Jira adds issues only to future or active sprints',
+        });
+      else if (!ctx.plan.steps.some((x) => x.id.startsWith(`sprint-issues:${String(s.id)}:`)))
+        // The planner found no sprint to add the issue to (the board takes no sprints through the API).
+        report.add({
+          ...base,
+          outcome: 'notRestorable',
+          reason: 'the plan has no target sprint for it (its board cannot take a re-created sprint)',
         });
       else
         report.add({
