@@ -76,6 +76,7 @@ try {
     `steps: ${stepKinds.map(([k, v]) => `${k} ${fmt(v)}`).join(', ')} (total ${fmt(p.steps.length)})`,
     `entities restored: ${entities.map(([k, v]) => `${k} ${fmt(v)}`).join(', ')} (total ${fmt(restorable)})`,
     `failed steps: ${run.report.failed.length}${failedKinds.length ? ` (${failedKinds.map(([k, v]) => `${k} ${v}`).join(', ')})` : ''}, skipped: ${run.report.skipped.length}, per-issue 429s: ${run.applied.perIssue429s}, issues in flight (max): ${run.probe.maxIssues}`,
+    ...run.report.failed.slice(0, 5).map((f) => `  failed ${f.step}: ${f.error.message.slice(0, 300)}`),
     '',
     '| Figure | Plan estimate | Actual | Per issue | Lower bound |',
     '| --- | ---: | ---: | ---: | ---: |',

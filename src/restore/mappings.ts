@@ -8,7 +8,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { TidemarkError } from '../core/index.js';
-import { emptyMappings, type Gap, type MappingKind, type Mappings } from './plan.js';
+import { emptyMappings, undecidedGaps, type Gap, type MappingKind, type Mappings } from './plan.js';
 import type { LiveState } from './live.js';
 import type { RestoreSource } from './source.js';
 
@@ -320,9 +320,7 @@ export function applyDecisions(
 }
 
 /** Gaps without a decision: apply refuses while there is one. */
-export function undecidedGaps(plan: { gaps: readonly Gap[] }): Gap[] {
-  return plan.gaps.filter((g) => g.decision === undefined);
-}
+export { undecidedGaps } from './plan.js';
 
 /** Throws a TidemarkError listing every undecided gap. */
 export function assertDecided(plan: { gaps: readonly Gap[] }): void {

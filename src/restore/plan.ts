@@ -205,6 +205,11 @@ export function emptyMappings(): Mappings {
   };
 }
 
+/** Gaps without an operator decision: apply refuses a plan until there are none. */
+export function undecidedGaps(plan: { gaps: readonly Gap[] }): Gap[] {
+  return plan.gaps.filter((g) => g.decision === undefined);
+}
+
 /** Steps in an order that respects `deps` (the plan's own order already does; this checks it). */
 export function checkOrder(steps: readonly Step[]): string[] {
   const seen = new Set<string>();

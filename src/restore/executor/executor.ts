@@ -18,7 +18,7 @@ import {
   type ProgressSink,
 } from '../../core/index.js';
 import { GOVERNOR_DEFAULTS } from '../../jira/governor/rates.js';
-import { checkOrder, PLAN_FORMAT, type Gap, type RestorePlan, type Step, type StepKind } from '../plan.js';
+import { checkOrder, PLAN_FORMAT, undecidedGaps, type RestorePlan, type Step, type StepKind } from '../plan.js';
 import type { Journal, JournalEntry, ReadSource, ResolvedStep, RestoreTarget, StepOutputs } from '../ports.js';
 import { refsOf, resolveStep } from './refs.js';
 
@@ -74,11 +74,6 @@ const BATCH_MAX = 50;
 /** The executor's default concurrency (the plan's ETA assumes the same). */
 export const DEFAULT_CONCURRENCY: number = GOVERNOR_DEFAULTS.maxConcurrency;
 
-/** Gaps without an operator decision (apply refuses the plan until there are none). */
-export function gapsWithoutDecision(plan: Pick<RestorePlan, 'gaps'>): Gap[] {
-  return plan.gaps.filter((g) => g.decision === undefined);
-}
-
 interface JournalState {
   done: Map<string, StepOutputs>;
   /** Steps to reconcile before applying, with what `started` recorded. */
@@ -102,7 +97,7 @@ function readJournal(entries: JournalEntry[]): JournalState {
 function checkPlan(plan: RestorePlan): void {
   if (plan.format !== PLAN_FORMAT)
     throw new TidemarkError('usage', `not a restore plan (format ${String(plan.format)}, expected ${PLAN_FORMAT})`);
-  const undecided = gapsWithoutDecision(plan);
+  const undecided = undecidedGaps(plan);
   if (undecided.length > 0)
     throw new TidemarkError(
       'usage',

@@ -8,10 +8,18 @@
  * Reconciliation of started steps lives in reconcile.ts.
  */
 import { TidemarkError } from '../../core/index.js';
-import type { JiraClient } from '../../jira/index.js';
+import { JiraError, type JiraClient } from '../../jira/index.js';
 import type { BatchOutcome, ReadSource, ReconcileContext, ResolvedStep, RestoreTarget, StepOutputs } from '../ports.js';
 import { reconcileStep } from './reconcile.js';
-import { adfToText, fixedRequests, issueCreateBody, str, withProvenanceStep, type WriteRequest } from './requests.js';
+import {
+  adfToText,
+  fixedRequests,
+  issueCreateBody,
+  str,
+  withoutRefusedFields,
+  withProvenanceStep,
+  type WriteRequest,
+} from './requests.js';
 import { transitionTo } from './transitions.js';
 
 type Json = Record<string, unknown>;
@@ -97,6 +105,8 @@ export class JiraTarget implements RestoreTarget, Caller {
       case 'comment.add':
         if (p.internal === true) return this.internalComment(step);
         break;
+      case 'issue.create':
+        return this.createIssue(step);
       default:
         break;
     }
@@ -121,14 +131,43 @@ export class JiraTarget implements RestoreTarget, Caller {
       failed.set(err.failedElementNumber, err);
     }
     const created = [...(body.issues ?? [])];
-    return steps.map((s, n): BatchOutcome => {
+    const outcomes: BatchOutcome[] = [];
+    for (const [n, s] of steps.entries()) {
       const err = failed.get(n);
-      if (err) return { ok: false, error: new TidemarkError('validation', `${s.id}: ${bulkMessage(err)}`) };
+      if (err) {
+        // Fields Jira refused are kept in provenance and the issue is created without them.
+        const retry = withoutRefusedFields(s, err.elementErrors?.errors ?? {});
+        outcomes.push(
+          retry
+            ? await this.createIssue(retry).then(
+                (outputs): BatchOutcome => ({ ok: true, outputs }),
+                (e: unknown): BatchOutcome => ({ ok: false, error: e as Error }),
+              )
+            : { ok: false, error: new TidemarkError('validation', `${s.id}: ${bulkMessage(err)}`) },
+        );
+        continue;
+      }
       const c = created.shift();
-      if (!c)
-        return { ok: false, error: new TidemarkError('server', `${s.id}: the bulk create answered no issue for it`) };
-      return { ok: true, outputs: { id: String(c.id), key: c.key } };
-    });
+      outcomes.push(
+        c
+          ? { ok: true, outputs: { id: String(c.id), key: c.key } }
+          : { ok: false, error: new TidemarkError('server', `${s.id}: the bulk create answered no issue for it`) },
+      );
+    }
+    return outcomes;
+  }
+
+  /** One issue create; fields Jira refuses are kept in provenance and the create is tried once more without them. */
+  private async createIssue(step: ResolvedStep, retried = false): Promise<StepOutputs> {
+    try {
+      const res = await this.call({ ...fixedRequests(step, this.notifyUsers)![0]!, write: true });
+      return outputsOf(step, res.body);
+    } catch (e) {
+      const retry =
+        !retried && e instanceof JiraError && e.status === 400 ? withoutRefusedFields(step, e.errors) : undefined;
+      if (!retry) throw e;
+      return this.createIssue(retry, true);
+    }
   }
 
   reconcile(step: ResolvedStep, context: ReconcileContext = {}): Promise<StepOutputs | undefined> {

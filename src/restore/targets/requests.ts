@@ -54,6 +54,35 @@ export function withProvenanceStep(step: ResolvedStep): PropertyInput[] {
   return list;
 }
 
+/** Fields an issue cannot be created without: a refusal naming one of them fails the step. */
+const ESSENTIAL_FIELDS = new Set(['summary', 'issuetype', 'project', 'parent']);
+
+/**
+ * The same `issue.create` without the fields Jira refused (the `errors` of its 400: a validator the
+ * plan could not foresee, such as an assignee who may no longer be assigned), each kept in the
+ * provenance property's `original.fields` with Jira's reason, so nothing is dropped silently and
+ * the verifier reports it as not restorable. Undefined when a refused field is essential or was not
+ * among the fields sent (the refusal is then the step's failure).
+ */
+export function withoutRefusedFields(step: ResolvedStep, errors: Record<string, string>): ResolvedStep | undefined {
+  const fields: Json = { ...((step.payload.fields as Json | undefined) ?? {}) };
+  const refused = Object.keys(errors);
+  if (refused.length === 0 || refused.some((f) => ESSENTIAL_FIELDS.has(f) || !(f in fields))) return undefined;
+  const kept: Json = {};
+  for (const f of refused) {
+    kept[f] = { value: fields[f], reason: `Jira refused the value: ${errors[f]}` };
+    delete fields[f];
+  }
+  const properties = withProvenanceStep(step).map((p) => {
+    if (p.key !== PROVENANCE_KEY) return p;
+    const value = p.value as Json;
+    const original = (value.original ?? {}) as Json;
+    const before = (original.fields ?? {}) as Json;
+    return { key: p.key, value: { ...value, original: { ...original, fields: { ...before, ...kept } } } };
+  });
+  return { ...step, payload: { ...step.payload, fields, properties } };
+}
+
 /** The IssueUpdateDetails of an `issue.create` (also one element of a bulk create). */
 export function issueCreateBody(step: ResolvedStep): Json {
   const p = step.payload;
