@@ -349,7 +349,7 @@ export interface MappingFile {
 
 export async function writeMappingFile(path: string, value: { mappings: Mappings; gaps: Gap[] }): Promise<void> {
   const file: MappingFile = { format: MAPPING_FORMAT, mappings: value.mappings, gaps: value.gaps };
-  await fs.writeFile(path, `${JSON.stringify(file, null, 2)}\n`, 'utf8');
+  await fs.writeFile(path, `${JSON.stringify(file, null, 2)}\n`, { encoding: 'utf8', mode: 0o600 });
 }
 
 function invalid(path: string, why: string): TidemarkError {

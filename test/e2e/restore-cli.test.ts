@@ -5,7 +5,7 @@
  * undecided gaps; --dry-run writes nothing; a finished plan verifies clean; a restore into the
  * other site (globex) goes through the mapping file.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { stat, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -68,6 +68,8 @@ describe('tidemark restore', () => {
     const r = await cli('restore', 'plan', '--deleted', '--site', 'acme', '--out', file('plan.json'));
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`Plan written to ${file('plan.json')}.`);
+    // The plan holds decrypted issue content: owner-only.
+    expect((await stat(file('plan.json'))).mode & 0o777).toBe(0o600);
     expect(r.stdout).toContain(`Apply it with: tidemark restore apply ${file('plan.json')} --yes`);
     plan = JSON.parse(await readFile(file('plan.json'), 'utf8')) as RestorePlan;
     const creates = plan.steps.filter((x) => x.kind === 'issue.create');

@@ -212,7 +212,8 @@ export async function runRestorePlan(ctx: CliContext, opts: RestorePlanOptions):
         if (!opts.json) ctx.out('\nDry run: no plan or mapping file written.');
         return plan;
       }
-      await writeFile(out, `${JSON.stringify(plan, null, 1)}\n`);
+      // The plan holds decrypted issue content (bodies, fields): readable by its owner only.
+      await writeFile(out, `${JSON.stringify(plan, null, 1)}\n`, { mode: 0o600 });
       let mappingFile: string | undefined;
       if (plan.gaps.length > 0) {
         mappingFile = opts.mappings ?? `${out.replace(/\.json$/, '')}.mappings.json`;
@@ -372,7 +373,7 @@ export async function runRestoreVerify(
       await journal.close();
       const { client } = await siteClient(ctx, opts, plan.target.cloudId);
       const report = await verifyRestore({ plan, journal: entries, source, client });
-      if (opts.out) await writeFile(opts.out, `${JSON.stringify(report, null, 1)}\n`);
+      if (opts.out) await writeFile(opts.out, `${JSON.stringify(report, null, 1)}\n`, { mode: 0o600 });
       ctx.out(opts.json ? JSON.stringify(report) : renderFidelityReport(report));
       return report;
     } finally {

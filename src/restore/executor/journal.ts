@@ -93,7 +93,8 @@ export class FileJournal implements Journal {
     }
     const { entries, validBytes } = parseJournal(text, path);
     if (validBytes < Buffer.byteLength(text)) await truncate(path, validBytes);
-    const handle = await open(path, 'a');
+    // Owner-only: outputs name the restored issues (and the plan beside it holds their content).
+    const handle = await open(path, 'a', 0o600);
     return new FileJournal(path, handle, entries);
   }
 
