@@ -35,6 +35,9 @@ export function isRef(v: unknown): v is Ref {
 
 export const PLAN_FORMAT = 'tidemark-restore-plan/1';
 
+/** Issues one bulk create takes at most (`POST /issue/bulk`): the executor batches, the stats count. */
+export const BULK_CREATE_MAX = 50;
+
 export type RestoreModeSpec =
   /** Issues that are in the snapshot but no longer on the site, with everything they had. */
   | { kind: 'deleted-issues'; projects?: string[] }
@@ -160,6 +163,9 @@ export interface RestorePlan {
 
 /** The provenance written on restored issues, comments and worklogs (property `tidemark.provenance`). */
 export const PROVENANCE_KEY = 'tidemark.provenance';
+
+/** Bytes of field values an issue's provenance keeps at most (an entity property holds 32 KB). */
+export const PROVENANCE_VALUES_MAX = 16_000;
 
 export interface Provenance {
   plan: string;

@@ -18,7 +18,15 @@ import {
   type ProgressSink,
 } from '../../core/index.js';
 import { GOVERNOR_DEFAULTS } from '../../jira/governor/rates.js';
-import { checkOrder, PLAN_FORMAT, undecidedGaps, type RestorePlan, type Step, type StepKind } from '../plan.js';
+import {
+  BULK_CREATE_MAX,
+  checkOrder,
+  PLAN_FORMAT,
+  undecidedGaps,
+  type RestorePlan,
+  type Step,
+  type StepKind,
+} from '../plan.js';
 import type { Journal, JournalEntry, ReadSource, ResolvedStep, RestoreTarget, StepOutputs } from '../ports.js';
 import { refsOf, resolveStep } from './refs.js';
 
@@ -70,7 +78,6 @@ export interface ApplyReport {
 
 /** Failures that may have happened after Jira applied the write: reconcile before retrying. */
 const AMBIGUOUS = new Set(['network', 'server', 'internal', 'cancelled']);
-const BATCH_MAX = 50;
 /** The executor's default concurrency (the plan's ETA assumes the same). */
 export const DEFAULT_CONCURRENCY: number = GOVERNOR_DEFAULTS.maxConcurrency;
 
@@ -351,7 +358,7 @@ export async function applyPlan(options: ApplyOptions): Promise<ApplyReport> {
       }
       ready.splice(r, 1);
       state[i] = 'running';
-      if (s.kind === 'issue.create' && target.applyBatch && !j.open.has(s.id) && batch.length < BATCH_MAX) {
+      if (s.kind === 'issue.create' && target.applyBatch && !j.open.has(s.id) && batch.length < BULK_CREATE_MAX) {
         batch.push(i);
         if (s.issue !== undefined) {
           batchIssues.push(s.issue);

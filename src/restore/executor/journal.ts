@@ -8,6 +8,7 @@
  * ever lost. A malformed line anywhere else is corruption and is reported, never skipped.
  */
 import { open, readFile, truncate, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { TidemarkError } from '../../core/index.js';
 import type { Journal, JournalEntry } from '../ports.js';
 
@@ -72,6 +73,7 @@ export class FileJournal implements Journal {
   private readonly loaded: JournalEntry[];
   private queue: Array<{ line: string; resolve: () => void; reject: (e: unknown) => void }> = [];
   private flushing: Promise<void> | undefined;
+  private broken: TidemarkError | undefined;
 
   private constructor(
     readonly path: string,
@@ -95,6 +97,17 @@ export class FileJournal implements Journal {
     if (validBytes < Buffer.byteLength(text)) await truncate(path, validBytes);
     // Owner-only: outputs name the restored issues (and the plan beside it holds their content).
     const handle = await open(path, 'a', 0o600);
+    if (text === '') {
+      // A new file: make its directory entry durable too, or a crash could lose the whole journal.
+      const dir = await open(dirname(path), 'r');
+      try {
+        await dir.sync();
+      } catch {
+        // Some file systems cannot sync a directory; the file's own fsyncs still hold.
+      } finally {
+        await dir.close();
+      }
+    }
     return new FileJournal(path, handle, entries);
   }
 
@@ -105,6 +118,9 @@ export class FileJournal implements Journal {
   /** Resolves once the entry is on disk. Concurrent appends share one write and one fsync. */
   append(entry: JournalEntry): Promise<void> {
     if (!this.handle) return Promise.reject(new TidemarkError('internal', 'the journal is closed'));
+    // After a failed write the file may end in part of a line: appending after it would corrupt
+    // the middle of the journal, so it takes nothing more (reopening cuts the torn line off).
+    if (this.broken) return Promise.reject(this.broken);
     this.loaded.push(entry);
     return new Promise((resolve, reject) => {
       this.queue.push({ line: `${JSON.stringify(entry)}\n`, resolve, reject });
@@ -123,8 +139,12 @@ export class FileJournal implements Journal {
         await this.handle!.datasync();
         for (const b of batch) b.resolve();
       } catch (e) {
-        const err = new TidemarkError('storage', `cannot write the journal ${this.path}`, { cause: e });
-        for (const b of batch) b.reject(err);
+        const err = new TidemarkError('storage', `cannot write the journal ${this.path}`, {
+          cause: e,
+          hint: 'Free space or fix the file system, then run `tidemark restore apply` again: it resumes from the journal.',
+        });
+        this.broken = err;
+        for (const b of [...batch, ...this.queue.splice(0)]) b.reject(err);
       }
     }
     this.flushing = undefined;

@@ -4,7 +4,7 @@
  * keys of other restored issues, the status transition, comments and worklogs (oldest first, with
  * a provenance header and property), watchers, the caller's vote and remote links.
  */
-import { PROVENANCE_KEY, type Ref } from '../plan.js';
+import { PROVENANCE_KEY, PROVENANCE_VALUES_MAX, type Ref } from '../plan.js';
 import type { IssueBundle } from '../source.js';
 import { isAdf, provenanceParagraph, rewriteAdf, withProvenance, type AdfContext } from './adf.js';
 import {
@@ -49,8 +49,7 @@ export function targetProject(ctx: PlanContext, sourceProjectId: string): Ref | 
 /** The create screen for a source issue's project and type on the target: target field id → field. */
 export type CreateScreen = (sourceProjectId: string, targetIssueType: string) => Promise<Map<string, ScreenField>>;
 
-/** Bytes of field values an issue's provenance keeps at most (an entity property holds 32 KB). */
-const KEPT_VALUES_MAX = 16_000;
+const KEPT_VALUES_MAX = PROVENANCE_VALUES_MAX;
 
 /** Values the create cannot carry yet (text with Refs), per issue: target field id → value. */
 export type Deferred = Map<string, { fields: Json; deps: Set<string> }>;

@@ -17,7 +17,7 @@
 import { estimatePoints } from '../../jira/cost.js';
 import { GOVERNOR_DEFAULTS, PER_ISSUE_LIMITS, documentedRate } from '../../jira/governor/rates.js';
 import { timeToSpendPoints } from '../../jira/governor/spend.js';
-import type { PlanStats, Step, StepKind } from '../plan.js';
+import { BULK_CREATE_MAX, type PlanStats, type Step, type StepKind } from '../plan.js';
 
 export interface QuotaSpec {
   /** Points the app may spend per hour on this site. */
@@ -65,7 +65,7 @@ const READ_ROUTE: Partial<Record<StepKind, string>> = {
 };
 
 /** Issues per bulk create request. */
-export const BULK_CREATE_MAX = 50;
+export { BULK_CREATE_MAX };
 
 /** Write requests of the plan's issue creates, sent in bulk by depth of the parent chain. */
 export function createRequests(steps: readonly Step[]): number {

@@ -127,7 +127,8 @@ export class JiraTarget implements RestoreTarget, Caller {
     const failed = new Map<number, BulkError>();
     for (const err of body.errors ?? []) {
       if (err.failedElementNumber === undefined)
-        throw new TidemarkError('validation', `bulk create refused: ${bulkMessage(err)}`);
+        // Answered 2xx: some issues of the batch may exist — 'server' makes the next run look first.
+        throw new TidemarkError('server', `bulk create refused: ${bulkMessage(err)}`);
       failed.set(err.failedElementNumber, err);
     }
     const created = [...(body.issues ?? [])];
@@ -192,7 +193,7 @@ export class JiraTarget implements RestoreTarget, Caller {
     const list = res.body as Array<{ id: string | number }>;
     const id = list[0]?.id;
     if (id === undefined) throw new TidemarkError('server', `step ${step.id}: the upload answered no attachment`);
-    return { id: String(id), mediaId: await this.mediaId(String(id), issue) };
+    return { id: String(id), mediaId: await afterFirstWrite(step, () => this.mediaId(String(id), issue)) };
   }
 
   private async internalComment(step: ResolvedStep): Promise<StepOutputs> {
@@ -205,6 +206,11 @@ export class JiraTarget implements RestoreTarget, Caller {
       write: true,
     });
     const id = String((res.body as Json).id);
+    await afterFirstWrite(step, () => this.finishInternalComment(step, issue, id));
+    return { id };
+  }
+
+  private async finishInternalComment(step: ResolvedStep, issue: string, id: string): Promise<void> {
     // The JSM API takes the body as plain text: the platform API's edit puts back the rich
     // document (and a visibility restriction), and leaves the comment internal.
     await this.call({
@@ -226,7 +232,21 @@ export class JiraTarget implements RestoreTarget, Caller {
         issue,
         write: true,
       });
-    return { id };
+  }
+}
+
+/**
+ * Runs the rest of a step whose first write Jira already applied: any failure is reported as
+ * `server` (ambiguous), so that the next run looks on the target before writing again (§9.4).
+ */
+async function afterFirstWrite<T>(step: ResolvedStep, rest: () => Promise<T>): Promise<T> {
+  try {
+    return await rest();
+  } catch (e) {
+    if (e instanceof TidemarkError && (e.kind === 'server' || e.kind === 'network' || e.kind === 'cancelled')) throw e;
+    throw new TidemarkError('server', `step ${step.id}: written, but finishing it failed: ${(e as Error).message}`, {
+      cause: e,
+    });
   }
 }
 

@@ -136,7 +136,11 @@ async function provenanceIssues(c: Target, ctx: ReconcileContext): Promise<Map<s
   }
   await fetchProvenance(c, [...candidates], found);
   // Probe ids upwards from the floor: live reads, so issues the search has not indexed yet show.
-  let start = Number.isNaN(floor) ? Math.min(...[...candidates].map(Number), Infinity) : floor + 1;
+  let start = floor + 1;
+  if (Number.isNaN(floor)) {
+    start = Infinity;
+    for (const id of candidates) start = Math.min(start, Number(id));
+  }
   if (!Number.isFinite(start)) start = await lowerBound(c, since);
   const stopAt = scan?.from;
   let empty = 0;
@@ -196,7 +200,8 @@ async function findComment(c: Target, step: ResolvedStep): Promise<StepOutputs |
   const issue = str(step.payload, 'issue', step);
   const text = adfToText(step.payload.body);
   let textMatch: string | undefined;
-  for (let startAt = 0; ; startAt += 100) {
+  // Paged by what Jira returned (it may answer fewer than asked for), not by the size asked.
+  for (let startAt = 0; ;) {
     const page = (
       await c.call({
         key: 'GET /rest/api/3/issue/{issueIdOrKey}/comment',
@@ -216,26 +221,28 @@ async function findComment(c: Target, step: ResolvedStep): Promise<StepOutputs |
         textMatch ??= String(cm.id);
     }
     if (comments.length === 0 || startAt + comments.length >= (page.total ?? 0)) break;
+    startAt += comments.length;
   }
   return textMatch ? { id: textMatch } : undefined;
 }
 
 async function findWorklog(c: Target, step: ResolvedStep): Promise<StepOutputs | undefined> {
   const issue = str(step.payload, 'issue', step);
-  for (let startAt = 0; ; startAt += 5000) {
+  for (let startAt = 0; ;) {
     const page = (
       await c.call({
         key: 'GET /rest/api/3/issue/{issueIdOrKey}/worklog',
         path: { issueIdOrKey: issue },
-        query: { startAt, maxResults: 5000, expand: 'properties' },
+        query: { startAt, maxResults: 1000, expand: 'properties' },
         write: false,
-        expectObjects: 100,
+        expectObjects: 1000,
       })
     ).body as { worklogs?: Array<{ id: string; properties?: unknown }>; total?: number };
     const list = page.worklogs ?? [];
     const w = list.find((x) => propertyStep(x.properties) === step.id);
     if (w) return { id: String(w.id) };
     if (list.length === 0 || startAt + list.length >= (page.total ?? 0)) return undefined;
+    startAt += list.length;
   }
 }
 
@@ -282,7 +289,7 @@ async function findLink(c: Target, step: ResolvedStep): Promise<StepOutputs | un
 async function findSprint(c: Target, step: ResolvedStep): Promise<StepOutputs | undefined> {
   const p = step.payload;
   let found: Json | undefined; // the newest match
-  for (let startAt = 0; ; startAt += 50) {
+  for (let startAt = 0; ;) {
     const page = (
       await c.call({
         key: 'GET /rest/agile/1.0/board/{boardId}/sprint',
@@ -297,6 +304,7 @@ async function findSprint(c: Target, step: ResolvedStep): Promise<StepOutputs | 
     for (const x of page.values ?? [])
       if (x.name === p.name && String(x.originBoardId) === String(p.board) && x.state === 'future') found = x;
     if (page.isLast !== false || (page.values ?? []).length === 0) break;
+    startAt += (page.values ?? []).length;
   }
   return found ? { id: String(found.id) } : undefined;
 }

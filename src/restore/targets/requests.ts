@@ -5,7 +5,7 @@
  * (a transition path, an upload, an internal comment's properties) are built in jira.ts.
  */
 import { TidemarkError } from '../../core/index.js';
-import { PROVENANCE_KEY, type StepKind } from '../plan.js';
+import { PROVENANCE_KEY, PROVENANCE_VALUES_MAX, type StepKind } from '../plan.js';
 import type { ResolvedStep } from '../ports.js';
 
 export interface WriteRequest {
@@ -69,8 +69,16 @@ export function withoutRefusedFields(step: ResolvedStep, errors: Record<string, 
   const refused = Object.keys(errors);
   if (refused.length === 0 || refused.some((f) => ESSENTIAL_FIELDS.has(f) || !(f in fields))) return undefined;
   const kept: Json = {};
+  const prior = withProvenanceStep(step).find((p) => p.key === PROVENANCE_KEY)?.value as Json | undefined;
+  let size = JSON.stringify(((prior?.original ?? {}) as Json).fields ?? {}).length;
   for (const f of refused) {
-    kept[f] = { value: fields[f], reason: `Jira refused the value: ${errors[f]}` };
+    const reason = `Jira refused the value: ${errors[f]}`;
+    size += JSON.stringify(fields[f] ?? null).length;
+    // The property holds 32 KB: a value too large to keep is named, not kept.
+    kept[f] =
+      size <= PROVENANCE_VALUES_MAX
+        ? { value: fields[f], reason }
+        : { value: null, reason: `${reason} (value too large to keep)` };
     delete fields[f];
   }
   const properties = withProvenanceStep(step).map((p) => {

@@ -6,6 +6,7 @@
  * else (same site, issue not re-created) by its own id.
  */
 import { createHash } from 'node:crypto';
+import { TidemarkError } from '../../core/index.js';
 import type { JiraClient } from '../../jira/index.js';
 import { PROVENANCE_KEY } from '../plan.js';
 import { accountOf, diff, propsObject, same, visibilityOf } from './compare.js';
@@ -127,6 +128,11 @@ async function* targetBytes(client: JiraClient, fetchFn: typeof fetch, id: strin
   if (res.status >= 300 && res.status < 400 && location) {
     await res.body?.cancel();
     res = await fetchFn(new URL(location, client.siteBase).toString(), { redirect: 'follow' });
+  }
+  if (!res.ok) {
+    await res.body?.cancel();
+    // The media URL carries a token: name the status, never the URL.
+    throw new TidemarkError('server', `attachment ${id}: its content could not be read back (HTTP ${res.status})`);
   }
   if (!res.body) return;
   const reader = res.body.getReader();
