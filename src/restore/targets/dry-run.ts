@@ -102,6 +102,14 @@ export class DryRunTarget implements RestoreTarget {
         },
       );
       const id = this.id();
+      // Then, as the Jira target does: the platform edit that puts back the rich body, and the properties.
+      this.record(
+        step.id,
+        'PUT /rest/api/3/issue/{issueIdOrKey}/comment/{id}',
+        { issueIdOrKey: issue, id },
+        { body: p.body, ...(p.visibility !== undefined ? { visibility: p.visibility } : {}) },
+        this.options.notifyUsers === false ? { notifyUsers: false } : undefined,
+      );
       for (const prop of withProvenanceStep(step))
         this.record(
           step.id,

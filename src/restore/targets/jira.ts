@@ -40,9 +40,14 @@ export interface Caller {
   mediaId(attachmentId: string, issue: string): Promise<string>;
 }
 
+/** Attachments held in memory for upload at once (the rest wait): bounds memory by the largest files. */
+const UPLOADS_AT_ONCE = 4;
+
 export class JiraTarget implements RestoreTarget, Caller {
   readonly kind = 'jira' as const;
   readonly requests = { writes: 0, reads: 0 };
+  private uploading = 0;
+  private readonly uploadWaiters: Array<() => void> = [];
   private readonly client: JiraClient;
   private readonly notifyUsers: boolean;
   private readonly signal: AbortSignal | undefined;
@@ -175,11 +180,30 @@ export class JiraTarget implements RestoreTarget, Caller {
     return reconcileStep(this, step, context);
   }
 
+  /** Runs an upload once fewer than UPLOADS_AT_ONCE hold their bytes in memory. */
+  private async uploadSlot<T>(run: () => Promise<T>): Promise<T> {
+    while (this.uploading >= UPLOADS_AT_ONCE) await new Promise<void>((r) => this.uploadWaiters.push(r));
+    this.uploading += 1;
+    try {
+      return await run();
+    } finally {
+      this.uploading -= 1;
+      this.uploadWaiters.shift()?.();
+    }
+  }
+
   private async upload(step: ResolvedStep, readSource: ReadSource): Promise<StepOutputs> {
     const issue = str(step.payload, 'issue', step);
     if (!step.source) throw new TidemarkError('usage', `step ${step.id} names no snapshot file to upload`);
+    const id = await this.uploadSlot(() => this.sendAttachment(step, issue, readSource));
+    return { id, mediaId: await afterFirstWrite(step, () => this.mediaId(id, issue)) };
+  }
+
+  /** Posts one attachment's bytes (held in memory: the client takes no streamed multipart body). */
+  private async sendAttachment(step: ResolvedStep, issue: string, readSource: ReadSource): Promise<string> {
+    // upload() checked step.source.
     const chunks: Uint8Array[] = [];
-    for await (const c of readSource(step.source.path)) chunks.push(c);
+    for await (const c of readSource(step.source!.path)) chunks.push(c);
     const form = new FormData();
     const type = typeof step.payload.mimeType === 'string' ? step.payload.mimeType : 'application/octet-stream';
     form.append('file', new Blob(chunks, { type }), str(step.payload, 'filename', step));
@@ -193,7 +217,7 @@ export class JiraTarget implements RestoreTarget, Caller {
     const list = res.body as Array<{ id: string | number }>;
     const id = list[0]?.id;
     if (id === undefined) throw new TidemarkError('server', `step ${step.id}: the upload answered no attachment`);
-    return { id: String(id), mediaId: await afterFirstWrite(step, () => this.mediaId(String(id), issue)) };
+    return String(id);
   }
 
   private async internalComment(step: ResolvedStep): Promise<StepOutputs> {
