@@ -8,7 +8,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { TidemarkError } from '../core/index.js';
-import { emptyMappings, undecidedGaps, type Gap, type MappingKind, type Mappings } from './plan.js';
+import { emptyMappings, type Gap, type MappingKind, type Mappings } from './plan.js';
 import type { LiveState } from './live.js';
 import type { RestoreSource } from './source.js';
 
@@ -322,24 +322,7 @@ export function applyDecisions(
 /** Gaps without a decision: apply refuses while there is one. */
 export { undecidedGaps } from './plan.js';
 
-/** Throws a TidemarkError listing every undecided gap. */
-export function assertDecided(plan: { gaps: readonly Gap[] }): void {
-  const open = undecidedGaps(plan);
-  if (open.length === 0) return;
-  const lines = open.map(
-    (g) =>
-      `  ${g.kind} ${g.sourceId} "${g.name}" (used by ${g.usedBy})` +
-      (g.suggestion ? ` — suggestion: ${g.suggestion.target} (${g.suggestion.why})` : ''),
-  );
-  throw new TidemarkError(
-    'usage',
-    `The plan has ${open.length} unmapped item${open.length === 1 ? '' : 's'} without a decision:\n${lines.join('\n')}`,
-    {
-      hint: 'Edit the mapping file `tidemark restore plan` wrote beside the plan (<plan>.mappings.json): give each gap a decision ({"map": id}, {"skip": true} or {"fallback": accountId}), and plan again with --mappings <file>.',
-      details: { gaps: open.map((g) => ({ kind: g.kind, sourceId: g.sourceId, name: g.name, usedBy: g.usedBy })) },
-    },
-  );
-}
+export { assertDecided } from './plan.js';
 
 export interface MappingFile {
   format: typeof MAPPING_FORMAT;

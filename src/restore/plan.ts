@@ -10,6 +10,8 @@
  * must run a step only after all its dependencies succeeded.
  */
 
+import { TidemarkError } from '../core/index.js';
+
 /** A value produced by an earlier step: `{ "$ref": "issue:10042", "out": "key" }`. */
 export interface Ref {
   $ref: string;
@@ -214,6 +216,25 @@ export function emptyMappings(): Mappings {
 /** Gaps without an operator decision: apply refuses a plan until there are none. */
 export function undecidedGaps(plan: { gaps: readonly Gap[] }): Gap[] {
   return plan.gaps.filter((g) => g.decision === undefined);
+}
+
+/** Throws a TidemarkError listing every undecided gap. */
+export function assertDecided(plan: { gaps: readonly Gap[] }): void {
+  const open = undecidedGaps(plan);
+  if (open.length === 0) return;
+  const lines = open.map(
+    (g) =>
+      `  ${g.kind} ${g.sourceId} "${g.name}" (used by ${g.usedBy})` +
+      (g.suggestion ? ` — suggestion: ${g.suggestion.target} (${g.suggestion.why})` : ''),
+  );
+  throw new TidemarkError(
+    'usage',
+    `The plan has ${open.length} unmapped item${open.length === 1 ? '' : 's'} without a decision:\n${lines.join('\n')}`,
+    {
+      hint: 'Edit the mapping file `tidemark restore plan` wrote beside the plan (<plan>.mappings.json): give each gap a decision ({"map": id}, {"skip": true} or {"fallback": accountId}), and plan again with --mappings <file>.',
+      details: { gaps: open.map((g) => ({ kind: g.kind, sourceId: g.sourceId, name: g.name, usedBy: g.usedBy })) },
+    },
+  );
 }
 
 /** Steps in an order that respects `deps` (the plan's own order already does; this checks it). */

@@ -164,8 +164,9 @@ describe('tidemark restore', () => {
     const before = writes();
     const refused = await cli('restore', 'apply', planFile, '--yes');
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(new RegExp(`the plan has ${open.length} undecided gap`));
-    for (const g of open.slice(0, 5)) expect(refused.stderr).toContain(`${g.kind} ${g.name} (${g.sourceId})`);
+    expect(refused.stderr).toMatch(new RegExp(`The plan has ${open.length} unmapped items? without a decision`));
+    // Every gap is named, with its use count.
+    for (const g of open) expect(refused.stderr).toContain(`${g.kind} ${g.sourceId} "${g.name}" (used by ${g.usedBy})`);
     expect(writes()).toBe(before);
 
     // Decide every gap, as an operator would in the file: the project goes into a globex project of

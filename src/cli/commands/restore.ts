@@ -11,7 +11,7 @@ import { RateGovernor, type JiraClient } from '../../jira/index.js';
 import { applyPlan, type ApplyReport } from '../../restore/executor/executor.js';
 import { FileJournal, MemoryJournal, parseJournal } from '../../restore/executor/journal.js';
 import { JiraLiveState } from '../../restore/live.js';
-import { readMappingFile, undecidedGaps, writeMappingFile } from '../../restore/mappings.js';
+import { assertDecided, readMappingFile, undecidedGaps, writeMappingFile } from '../../restore/mappings.js';
 import { PLAN_FORMAT, PROVENANCE_KEY, type RestoreModeSpec, type RestorePlan } from '../../restore/plan.js';
 import { planRestore, renderPlanSummary } from '../../restore/planner/index.js';
 import type { JournalEntry } from '../../restore/ports.js';
@@ -247,14 +247,8 @@ export async function runRestorePlan(ctx: CliContext, opts: RestorePlanOptions):
 
 export async function runRestoreApply(ctx: CliContext, file: string, opts: RestoreApplyOptions): Promise<ApplyReport> {
   const plan = await readPlanFile(file);
-  const open = undecidedGaps(plan);
-  if (open.length > 0)
-    throw new TidemarkError('usage', `the plan has ${open.length} undecided gap(s); nothing was written`, {
-      hint: `Decide each in the mapping file (map, skip or fallback) and plan again with --mappings. First: ${open
-        .slice(0, 5)
-        .map((g) => `${g.kind} ${g.name} (${g.sourceId})`)
-        .join(', ')}`,
-    });
+  // Before anything else: nothing is written while a gap has no decision.
+  assertDecided(plan);
   if (!opts.yes && !opts.dryRun)
     throw new TidemarkError('usage', `applying this plan writes to ${plan.target.name}: confirm with --yes`, {
       hint: `It makes ${plan.stats.writes} writes (about ${plan.stats.points} points). Review it with \`tidemark restore plan\`'s summary, or rehearse with --dry-run.`,

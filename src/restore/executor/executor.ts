@@ -19,10 +19,10 @@ import {
 } from '../../core/index.js';
 import { GOVERNOR_DEFAULTS } from '../../jira/governor/rates.js';
 import {
+  assertDecided,
   BULK_CREATE_MAX,
   checkOrder,
   PLAN_FORMAT,
-  undecidedGaps,
   type RestorePlan,
   type Step,
   type StepKind,
@@ -104,18 +104,7 @@ function readJournal(entries: JournalEntry[]): JournalState {
 function checkPlan(plan: RestorePlan): void {
   if (plan.format !== PLAN_FORMAT)
     throw new TidemarkError('usage', `not a restore plan (format ${String(plan.format)}, expected ${PLAN_FORMAT})`);
-  const undecided = undecidedGaps(plan);
-  if (undecided.length > 0)
-    throw new TidemarkError(
-      'usage',
-      `the plan has ${undecided.length} gap(s) without a decision: ${undecided
-        .map((g) => `${g.kind} ${g.name} (${g.sourceId})`)
-        .join(', ')}`,
-      {
-        hint: 'Decide each gap in the mapping file (map, skip, or a fallback user), plan again, then apply.',
-        details: { gaps: undecided.map((g) => ({ kind: g.kind, sourceId: g.sourceId, name: g.name })) },
-      },
-    );
+  assertDecided(plan);
   const problems = checkOrder(plan.steps);
   if (problems.length > 0)
     throw new TidemarkError('usage', `the plan's steps are not in a valid order: ${problems.slice(0, 5).join('; ')}`);
