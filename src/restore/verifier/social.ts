@@ -10,19 +10,25 @@ import { SKIPPED, type Json, type VerifyContext } from './context.js';
 import type { FieldDiff, FidelityItem, ReportBuilder } from './report.js';
 import type { TargetIssue } from './readback.js';
 
+/** One source issue and its restored counterpart, as every check here reads them. */
+export interface IssueCheck {
+  ctx: VerifyContext;
+  report: ReportBuilder;
+  issueId: string;
+  issueKey: string | undefined;
+  source: Json;
+  target: TargetIssue;
+}
+
 const at = (key: string | undefined): { issueKey?: string } => (key ? { issueKey: key } : {});
 
 /** Issue links of one source issue (each link once, from whichever end is verified first). */
 export function verifyLinks(
-  ctx: VerifyContext,
-  report: ReportBuilder,
-  issueId: string,
-  issueKey: string | undefined,
-  source: Json,
-  target: TargetIssue,
+  c: IssueCheck,
   /** Links already seen from the other end (by source link id). */
   seen: Set<string>,
 ): void {
+  const { ctx, report, issueKey, source, target } = c;
   const links = (((source.fields ?? {}) as Json).issuelinks ?? []) as Json[];
   const have = ((target.fields.issuelinks ?? []) as Json[]).map((l) => ({
     type: String(((l.type ?? {}) as Json).id ?? ''),
@@ -73,14 +79,8 @@ const remoteView = (r: Json): Json => ({
   object: r.object ?? null,
 });
 
-export function verifyRemoteLinks(
-  ctx: VerifyContext,
-  report: ReportBuilder,
-  issueId: string,
-  issueKey: string | undefined,
-  source: Json,
-  target: TargetIssue,
-): void {
+export function verifyRemoteLinks(c: IssueCheck): void {
+  const { ctx, report, issueId, issueKey, source, target } = c;
   const have = target.remoteLinks ?? [];
   for (const r of (source.remoteLinks ?? []) as Json[]) {
     const base: FidelityItem = {
@@ -124,15 +124,8 @@ function reporterOf(target: TargetIssue): string | undefined {
   return r && typeof r.accountId === 'string' ? r.accountId : undefined;
 }
 
-export function verifyWatchersAndVotes(
-  ctx: VerifyContext,
-  report: ReportBuilder,
-  issueId: string,
-  issueKey: string | undefined,
-  source: Json,
-  target: TargetIssue,
-  caller: string | undefined,
-): void {
+export function verifyWatchersAndVotes(c: IssueCheck, caller: string | undefined): void {
+  const { ctx, report, issueId, issueKey, source, target } = c;
   const watchers = new Set(target.watchers ?? []);
   for (const w of (source.watchers ?? []) as string[]) {
     const base: FidelityItem = { kind: 'watcher', id: `${issueId}:${w}`, outcome: 'exact', ...at(issueKey) };
@@ -160,14 +153,8 @@ export function verifyWatchersAndVotes(
   }
 }
 
-export function verifyProperties(
-  ctx: VerifyContext,
-  report: ReportBuilder,
-  issueId: string,
-  issueKey: string | undefined,
-  source: Json,
-  target: TargetIssue,
-): void {
+export function verifyProperties(c: IssueCheck): void {
+  const { report, issueId, issueKey, source, target } = c;
   for (const [k, v] of Object.entries((source.properties ?? {}) as Json)) {
     if (k === PROVENANCE_KEY) continue;
     const base: FidelityItem = { kind: 'property', id: `${issueId}:${k}`, outcome: 'exact', ...at(issueKey) };
@@ -181,14 +168,8 @@ export function verifyProperties(
 }
 
 /** Sprint membership: every sprint of the snapshot's Sprint field, mapped, is in the target's. */
-export function verifySprints(
-  ctx: VerifyContext,
-  report: ReportBuilder,
-  issueId: string,
-  issueKey: string | undefined,
-  source: Json,
-  target: TargetIssue,
-): void {
+export function verifySprints(c: IssueCheck): void {
+  const { ctx, report, issueId, issueKey, source, target } = c;
   const fields = (source.fields ?? {}) as Json;
   for (const [fid, info] of ctx.sourceFields) {
     if (info.schema?.custom !== SPRINT_CUSTOM_TYPE) continue;

@@ -188,11 +188,12 @@ export async function verifyRestore(options: VerifyOptions): Promise<FidelityRep
           ? { fetch: typeof options.contentHash === 'object' ? options.contentHash.fetch : fetch }
           : undefined;
         await verifyAttachments(ctx, report, id, key, bundle.attachments, t, hash);
-        verifyLinks(ctx, report, id, key, rec, t, linksSeen);
-        verifyRemoteLinks(ctx, report, id, key, rec, t);
-        verifyWatchersAndVotes(ctx, report, id, key, rec, t, caller);
-        verifyProperties(ctx, report, id, key, rec, t);
-        verifySprints(ctx, report, id, key, rec, t);
+        const check = { ctx, report, issueId: id, issueKey: key, source: rec, target: t };
+        verifyLinks(check, linksSeen);
+        verifyRemoteLinks(check);
+        verifyWatchersAndVotes(check, caller);
+        verifyProperties(check);
+        verifySprints(check);
       }
     }
     progress.emit({
